@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import JavaScriptCatalog
+from django.views.static import serve
+
+from vmeste.core import views as core_views
+from vmeste.core.api import api
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("organizations/", include("vmeste.organizations.urls")),
+    path("accounts/profile/", include("vmeste.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    # Uploaded files; in production the front web server serves MEDIA_ROOT itself.
+    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+]
+
+handler400 = "vmeste.core.views.error_400"
+handler403 = "vmeste.core.views.error_403"
+handler404 = "vmeste.core.views.error_404"
+handler500 = "vmeste.core.views.error_500"
+
+admin.site.site_header = _("Vmeste administration")
+admin.site.site_title = _("Vmeste")

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+# A NUL byte is never part of legitimate input, and PostgreSQL refuses to store one: turn it away at
+# the door with a clear message instead of failing deep inside a query.
+_QUERY_MARKERS = (b"\x00", b"%00")
+_JSON_MARKERS = (b"\x00", b"\\u0000")
+
+
+class RejectNulMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._has_nul(request):
+            message = _("The request contains a NUL character, which is not allowed in any field.")
+            if request.path.startswith(("/api/", "/open311/")):
+                return JsonResponse(
+                    {"error": {"code": "invalid_characters", "message": message, "details": {}}},
+                    status=400,
+                )
+            return render(request, "core/error.html", {"message": message}, status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request: HttpRequest) -> bool:
+        raw_query = request.META.get("QUERY_STRING", "").encode("latin-1", "replace")
+        if any(marker in raw_query for marker in _QUERY_MARKERS) or "\x00" in request.path:
+            return True
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if content_type.startswith("multipart/"):
+            return False  # files may contain any bytes; text fields are checked by the forms
+        try:
+            body = request.body
+        except Exception:
+            return False
+        markers = _JSON_MARKERS if "json" in content_type else _QUERY_MARKERS
+        return any(marker in body for marker in markers)
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Pages are in Russian unless the visitor chose English; the API follows Accept-Language.
+
+    A browser's language list says little about a resident of a Russian region, so pages switch only
+    on an explicit choice (the language cookie set by the switch in the header). API clients are
+    programs that say what they want, and get error messages in that language.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        if request.path.startswith(("/api/", "/open311/")):
+            super().process_request(request)
+            return
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

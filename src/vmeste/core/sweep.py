@@ -1,0 +1,60 @@
+"""The periodic sweep: deadline checks and other work that comes due with time.
+
+A domain app registers a *step*: a function that handles at most one due row and returns whether it
+did something. Steps lock their row with ``select_for_update(skip_locked=True)``, so any number of
+workers may sweep at once and each row is handled exactly once. ``vmeste sweep`` runs every step
+until none has work left (bounded per run), and ``vmeste worker`` calls it every minute.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+logger = logging.getLogger(__name__)
+
+Step = Callable[[], bool]
+_STEPS: dict[str, Step] = {}
+
+
+def sweep_step(name: str) -> Callable[[Step], Step]:
+    def register(step: Step) -> Step:
+        _STEPS[name] = step
+        return step
+
+    return register
+
+
+def steps() -> dict[str, Step]:
+    return dict(_STEPS)
+
+
+@dataclass
+class SweepReport:
+    handled: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.handled.values())
+
+
+def sweep_run(*, limit_per_step: int = 1000, only: list[str] | None = None) -> SweepReport:
+    """Run each registered step until it reports no more work, at most ``limit_per_step`` times."""
+    handled: dict[str, int] = {}
+    for name, step in _STEPS.items():
+        if only and name not in only:
+            continue
+        count = 0
+        while count < limit_per_step:
+            try:
+                did = step()
+            except Exception:
+                # One broken row must not stop the other deadlines; it is retried next minute.
+                logger.exception("sweep step %s failed", name)
+                break
+            if not did:
+                break
+            count += 1
+        handled[name] = count
+    return SweepReport(handled=handled)

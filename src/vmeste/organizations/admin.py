@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import District, Organization, SocialPage
+
+
+class SocialPageInline(admin.TabularInline):
+    model = SocialPage
+    extra = 1
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "institution_type", "parent", "district", "is_active"]
+    list_filter = ["kind", "institution_type", "district", "is_active"]
+    search_fields = ["name", "short_name", "address"]
+    prepopulated_fields = {"slug": ["short_name"]}
+    autocomplete_fields = ["parent"]
+    inlines = [SocialPageInline]
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "short_name",
+                    "slug",
+                    "kind",
+                    "institution_type",
+                    "parent",
+                    "is_active",
+                )
+            },
+        ),
+        ("", {"fields": ("description", "district", "address", "latitude", "longitude")}),
+        ("", {"fields": ("phone", "email", "website", "opening_hours")}),
+    )
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}

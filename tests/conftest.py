@@ -1,0 +1,127 @@
+"""Shared fixtures: a small region and named personas for every role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests import guards
+from tests.factories import DistrictFactory, OrganizationFactory, RoleFactory, UserFactory
+from vmeste.accounts.models import Role, User
+from vmeste.organizations.models import Organization
+
+
+@pytest.fixture(autouse=True)
+def no_server_errors() -> Any:
+    guards.SERVER_ERRORS.clear()
+    yield
+    assert not guards.SERVER_ERRORS, f"the server answered with an error: {guards.SERVER_ERRORS}"
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@dataclass
+class Region:
+    region: Organization
+    department: Organization
+    centre: Organization
+    museum: Organization
+    theatre: Organization
+    other_department: Organization
+    library: Organization
+
+
+@pytest.fixture
+def region(db: None) -> Region:
+    central = DistrictFactory(name="Центральный", slug="centralnyj")
+    river = DistrictFactory(name="Заречный", slug="zarechnyj")
+    region = OrganizationFactory(
+        name="Приозёрский край", slug="kraj", kind="region", institution_type=""
+    )
+    department = OrganizationFactory(
+        name="Министерство культуры",
+        slug="minkult",
+        kind="department",
+        institution_type="",
+        parent=region,
+    )
+    centre = OrganizationFactory(
+        name="Центр управления регионом",
+        slug="cur",
+        kind="governance_centre",
+        institution_type="",
+        parent=region,
+    )
+    other = OrganizationFactory(
+        name="Министерство спорта",
+        slug="minsport",
+        kind="department",
+        institution_type="",
+        parent=region,
+    )
+    return Region(
+        region=region,
+        department=department,
+        centre=centre,
+        museum=OrganizationFactory(
+            name="Краеведческий музей", slug="muzej", parent=department, district=central
+        ),
+        theatre=OrganizationFactory(
+            name="Драматический театр",
+            slug="teatr",
+            institution_type="theatre",
+            parent=department,
+            district=river,
+        ),
+        other_department=other,
+        library=OrganizationFactory(
+            name="Спортивная библиотека", slug="sport-lib", institution_type="library", parent=other
+        ),
+    )
+
+
+@dataclass
+class Personas:
+    """alice and bob are residents; the rest hold one role each in the demo region."""
+
+    alice: User
+    bob: User
+    moderator: User
+    expert: User
+    executor: User
+    other_executor: User
+    supervisor: User
+    operator: User
+    project_admin: User
+    admin: User
+
+    def get(self, name: str) -> User | None:
+        return None if name == "anonymous" else getattr(self, name)
+
+
+@pytest.fixture
+def people(region: Region) -> Personas:
+    def staff(name: str, kind: str, organization: Organization) -> User:
+        user = UserFactory(email=f"{name}@example.org", display_name=name)
+        RoleFactory(user=user, organization=organization, kind=kind)
+        return user
+
+    return Personas(
+        alice=UserFactory(email="alice@example.org", display_name="Алиса"),
+        bob=UserFactory(email="bob@example.org", display_name="Борис"),
+        moderator=staff("moderator", Role.Kind.MODERATOR, region.department),
+        expert=staff("expert", Role.Kind.EXPERT, region.department),
+        executor=staff("executor", Role.Kind.EXECUTOR, region.museum),
+        other_executor=staff("other_executor", Role.Kind.EXECUTOR, region.library),
+        supervisor=staff("supervisor", Role.Kind.SUPERVISOR, region.department),
+        operator=staff("operator", Role.Kind.OPERATOR, region.centre),
+        project_admin=staff("project_admin", Role.Kind.PROJECT_ADMIN, region.department),
+        admin=UserFactory(
+            email="admin@example.org", display_name="admin", is_platform_admin=True, is_staff=True
+        ),
+    )

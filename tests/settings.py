@@ -1,0 +1,11 @@
+"""Test settings: the real settings with tasks run inline and a fast password hasher."""
+
+from vmeste.config.settings import *  # noqa: F403
+
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+# The test suite checks every response for server errors (tests/conftest.py).
+MIDDLEWARE = ["tests.guards.ServerErrorRecorder", *MIDDLEWARE]  # noqa: F405
