@@ -25,6 +25,24 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache() -> Any:
+    from vmeste.workdays.calendar import calendar_changed
+
+    calendar_changed()
+    yield
+    calendar_changed()
+
+
+@pytest.fixture
+def calendar(db: None) -> None:
+    """The production calendar of 2026–2027 (a flushing test may have removed the shipped rows)."""
+    from vmeste.workdays.services import calendar_load_year
+
+    for year in (2025, 2026, 2027):
+        calendar_load_year(year=year)
+
+
 @dataclass
 class Region:
     region: Organization

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "vmeste.core",
     "vmeste.organizations",
     "vmeste.accounts",
+    "vmeste.workdays",
+    "vmeste.notifications",
+    "vmeste.appeals",
     "vmeste.demo",
 ]
 
@@ -75,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "vmeste.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "vmeste.config.urls"
@@ -92,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "vmeste.core.context_processors.platform",
+                "vmeste.notifications.context_processors.unread",
             ],
         },
     },

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from vmeste.organizations.models import Organization
 
+from .appeals import seed_appeals, seed_categories, sweep_past
 from .organizations import seed_organizations
 from .people import seed_people
 
 
-def seed_all() -> dict[str, int]:
+def seed_all(*, appeals: int = 300) -> dict[str, int]:
     organizations = seed_organizations()
     people = seed_people(organizations)
+    categories = seed_categories(organizations)
+    made = seed_appeals(people, categories, organizations, count=appeals)
+    sweep_past()
     return {
         "organizations": Organization.objects.count(),
         "people": len(people),
+        "appeal categories": len(categories),
+        "appeals": made,
     }
