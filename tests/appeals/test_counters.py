@@ -143,3 +143,17 @@ def test_the_numbers_of_a_known_story(registered, people, region) -> None:
     assert museum.dispute_rate == 0.5 and museum.mean_rating == 3.5
     assert museum.median_hours is not None
     assert total.received == 3 and waiting.number
+
+
+def test_the_recount_command_reports_drift(registered, people, capsys) -> None:
+    from django.core.management import call_command
+
+    from vmeste.appeals.models import DailyCounter
+
+    answered(registered(), people)
+    call_command("appeals_recount")
+    assert "were exact" in capsys.readouterr().out
+    DailyCounter.objects.update(received=42)
+    call_command("appeals_recount")
+    assert "had drifted" in capsys.readouterr().out
+    assert DailyCounter.objects.get().received == 1

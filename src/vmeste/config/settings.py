@@ -200,6 +200,9 @@ TASKS = {
     }
 }
 
+# Days a resident has to confirm or dispute an answer before the appeal closes by itself.
+APPEAL_FEEDBACK_DAYS = int(os.environ.get("APPEAL_FEEDBACK_DAYS", "15"))
+
 # The text version a resident accepts when consenting to personal-data processing (152-ФЗ).
 PERSONAL_DATA_CONSENT_VERSION = "2026-12-01"
 
