@@ -66,9 +66,11 @@ def test_permission_table(who, action, obj, allowed, region, people) -> None:
 
 
 def test_every_registered_action_is_in_a_table() -> None:
-    from tests.appeals.test_workflow import RULE_TABLE
+    from tests.appeals.test_workflow import RULE_TABLE as APPEAL_RULES
+    from tests.ideas.test_stages import RULE_TABLE as IDEA_RULES
 
-    assert set(actions()) == {row[0] for row in TABLE} | {row[0] for row in RULE_TABLE}
+    tables = [TABLE, APPEAL_RULES, IDEA_RULES]
+    assert set(actions()) == {row[0] for table in tables for row in table}
 
 
 def test_a_deactivated_user_loses_every_permission(people, region) -> None:

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "vmeste.workdays",
     "vmeste.notifications",
     "vmeste.appeals",
+    "vmeste.ideas",
     "vmeste.demo",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("vmeste.notifications.urls")),
     path("appeals/", include("vmeste.appeals.urls")),
+    path("projects/", include("vmeste.ideas.urls")),
     path("staff/appeals/", include("vmeste.appeals.staff_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

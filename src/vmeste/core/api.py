@@ -158,3 +158,4 @@ def ping(request: HttpRequest) -> dict[str, str]:
 api.add_router("/", "vmeste.organizations.api.router", tags=["organizations"])
 api.add_router("/", "vmeste.accounts.api.router", tags=["accounts"])
 api.add_router("/", "vmeste.appeals.api.router", tags=["appeals"])
+api.add_router("/", "vmeste.ideas.api.router", tags=["ideas"])

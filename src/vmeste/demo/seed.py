@@ -5,6 +5,7 @@ from __future__ import annotations
 from vmeste.organizations.models import Organization
 
 from .appeals import seed_appeals, seed_categories, sweep_past
+from .ideas import seed_projects
 from .organizations import seed_organizations
 from .people import seed_people
 
@@ -15,7 +16,9 @@ def seed_all(*, appeals: int = 300) -> dict[str, int]:
     categories = seed_categories(organizations)
     made = seed_appeals(people, categories, organizations, count=appeals)
     sweep_past()
+    projects = seed_projects(people, organizations)
     return {
+        "projects": projects,
         "organizations": Organization.objects.count(),
         "people": len(people),
         "appeal categories": len(categories),
