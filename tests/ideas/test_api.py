@@ -64,3 +64,47 @@ def test_results_through_the_api(client, project, people) -> None:
     assert (
         client.post(f"/api/v1/projects/{project.slug}/results").status_code == 200
     )  # idempotent for anyone once done
+
+
+def test_experts_rewards_comment_edit_and_stats(client, project, people) -> None:
+    idea = shortlisted(project, people)
+    client.force_login(people.project_admin)
+    body = {"expert_id": people.expert.pk, "direction_id": project.directions.first().pk}
+    assert (
+        client.post(
+            f"/api/v1/projects/{project.slug}/experts", body, content_type="application/json"
+        ).status_code
+        == 201
+    )
+    client.force_login(people.bob)
+    assert (
+        client.post(
+            f"/api/v1/projects/{project.slug}/experts", body, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    with time_machine.travel(day(17), tick=False):
+        created = client.post(
+            f"/api/v1/ideas/{idea.pk}/comments",
+            {"text": "Хорошая идея"},
+            content_type="application/json",
+        ).json()
+        edited = client.put(
+            f"/api/v1/ideas/{idea.pk}/comments/{created['id']}",
+            {"text": "Отличная идея"},
+            content_type="application/json",
+        )
+        assert edited.json()["text"] == "Отличная идея"
+    client.force_login(people.project_admin)
+    with time_machine.travel(day(26), tick=False):
+        client.post(f"/api/v1/projects/{project.slug}/results")
+        assert (
+            client.post(
+                f"/api/v1/ideas/{idea.pk}/rewards",
+                {"what": "Абонемент", "handed_over": True},
+                content_type="application/json",
+            ).status_code
+            == 201
+        )
+    stats = client.get("/api/v1/stats/ideas").json()
+    assert stats["winners"] == 1 and stats["selected"] == 1 and stats["projects"] == 1

@@ -162,3 +162,20 @@ def test_project_admin_creates_a_draft_project_and_publishes(client, people, reg
     assert client.get("/projects/biblioteki/").status_code == 200
     client.logout()
     assert client.get("/projects/biblioteki/").status_code == 404
+
+
+def test_commission_assigns_experts_and_the_cabinet_lists_ideas(client, project, people) -> None:
+    idea = shortlisted(project, people)
+    client.force_login(people.project_admin)
+    with time_machine.travel(day(12), tick=False):
+        client.post(
+            f"/projects/{project.slug}/commission/", {"expert": people.expert.pk, "idea": idea.pk}
+        )
+        bad = client.post(f"/projects/{project.slug}/commission/", {"expert": people.expert.pk})
+        assert bad.status_code == 200 and (
+            "направление" in bad.content.decode() or "direction" in bad.content.decode()
+        )
+    assert project.expert_assignments.filter(expert=people.expert, idea=idea).exists()
+    client.force_login(people.alice)
+    page = client.get("/projects/mine/").content.decode()
+    assert idea.title in page

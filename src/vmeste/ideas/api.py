@@ -627,3 +627,92 @@ def announce(request: HttpRequest, slug: str) -> Any:
         "announced_at": proj.results_announced_at,
         "ranking": [idea_out(i) for i in services.ranking(proj)],
     }
+
+
+@router.put(
+    "/ideas/{idea_id}/comments/{comment_id}",
+    response={200: CommentOut, **ACTION},
+    auth=django_auth,
+    summary="Edit my comment (within the window)",
+)
+def comment_update(request: HttpRequest, idea_id: Id, comment_id: Id, payload: CommentIn) -> Any:
+    idea = _idea(request, idea_id)
+    comment = idea.comments.filter(pk=comment_id).first()
+    if comment is None:
+        raise NotFound()
+    return comment_out(
+        services.comment_edit(actor=signed_in(request), comment=comment, text=payload.text)
+    )
+
+
+class AssignIn(Schema):
+    expert_id: Id
+    direction_id: Id | None = None
+    idea_id: Id | None = None
+
+
+@router.post(
+    "/projects/{slug}/experts",
+    response={201: OkOut, **ACTION},
+    auth=django_auth,
+    summary="Assign an expert by direction or idea",
+)
+def experts_assign(request: HttpRequest, slug: str, payload: AssignIn) -> Any:
+    from vmeste.accounts.models import User
+
+    proj = _project(request, slug)
+    expert = User.objects.filter(pk=payload.expert_id, is_active=True).first()
+    direction = (
+        proj.directions.filter(pk=payload.direction_id).first() if payload.direction_id else None
+    )
+    idea = proj.ideas.filter(pk=payload.idea_id).first() if payload.idea_id else None
+    if (
+        expert is None
+        or (payload.direction_id and direction is None)
+        or (payload.idea_id and idea is None)
+    ):
+        raise NotFound()
+    services.experts_assign(
+        actor=signed_in(request), project=proj, expert=expert, direction=direction, idea=idea
+    )
+    return Reply(201, {"ok": True})
+
+
+class RewardIn(Schema):
+    what: Annotated[str, Field(min_length=2, max_length=200)]
+    handed_over: bool = False
+
+
+@router.post(
+    "/ideas/{idea_id}/rewards",
+    response={201: OkOut, **ACTION},
+    auth=django_auth,
+    summary="Record a reward for a winner's author",
+)
+def reward(request: HttpRequest, idea_id: Id, payload: RewardIn) -> Any:
+    services.reward_record(
+        actor=signed_in(request),
+        idea=_idea(request, idea_id),
+        what=payload.what,
+        handed_over=payload.handed_over,
+    )
+    return Reply(201, {"ok": True})
+
+
+class StatsOut(Schema):
+    projects: int
+    participants: int
+    ideas: int
+    selected: int
+    winners: int
+    implemented: int
+    votes: int
+
+
+@router.get(
+    "/stats/ideas", response=StatsOut, summary="Platform-wide statistics of the ideas service"
+)
+def stats(request: HttpRequest) -> Any:
+    from .selectors import platform_totals
+
+    return platform_totals()

@@ -151,6 +151,11 @@ class ImplementationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
     )
+    photos = forms.FileField(
+        label=_("Photos of the result"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
     milestones = forms.CharField(
         label=_("Milestones, one per line: date | title | done date"),
         required=False,
@@ -275,3 +280,42 @@ class ProjectForm(forms.Form):
             if start:
                 out[kind] = (start, self.cleaned_data.get(f"stage_{kind}_end"))
         return out
+
+
+class AssignExpertForm(forms.Form):
+    expert: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Expert"), queryset=Direction.objects.none()
+    )
+    direction = forms.ModelChoiceField(
+        label=_("Direction"),
+        queryset=Direction.objects.none(),
+        required=False,
+        empty_label=_("— or one idea —"),
+    )
+    idea = forms.IntegerField(
+        label=_("Number of the idea"), required=False, min_value=1, max_value=2**31
+    )
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from vmeste.accounts.models import User
+
+        expert: Any = self.fields["expert"]
+        expert.queryset = (
+            User.objects.filter(roles__kind="expert", is_active=True)
+            .distinct()
+            .order_by("display_name")
+        )
+        direction: Any = self.fields["direction"]
+        direction.queryset = project.directions.all()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("direction") and not data.get("idea"):
+            raise forms.ValidationError(_("Choose a direction or give the number of an idea."))
+        return data
+
+
+class RewardForm(forms.Form):
+    what = forms.CharField(label=_("Reward"), max_length=200)
+    handed_over = forms.BooleanField(label=_("Already handed over"), required=False)

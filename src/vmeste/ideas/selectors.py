@@ -279,3 +279,21 @@ def moderation_queue(*, user: Any) -> dict[str, Any]:
         .order_by("created_at")
     )
     return {"ideas": list(ideas), "reports": list(reports)}
+
+
+def platform_totals() -> dict[str, int]:
+    """Totals across published projects, from the counters (participants are counted once per project)."""
+    from django.db.models import Sum
+
+    sums = ProjectCounter.objects.filter(project__is_published=True).aggregate(
+        participants=Sum("participants"),
+        ideas=Sum("published"),
+        selected=Sum("shortlisted"),
+        winners=Sum("winners"),
+        implemented=Sum("implemented"),
+        votes=Sum("votes"),
+    )
+    return {
+        "projects": Project.objects.filter(is_published=True).count(),
+        **{k: v or 0 for k, v in sums.items()},
+    }

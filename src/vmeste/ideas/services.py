@@ -30,6 +30,7 @@ from .models import (
     Idea,
     IdeaStatus,
     IdeaVersion,
+    ImplementationPhoto,
     Milestone,
     Participant,
     PointsEntry,
@@ -927,10 +928,20 @@ def implementation_update(
     note: str = "",
     responsible: Organization | None = None,
     milestones: list[tuple[str, dt.date, dt.date | None]] | None = None,
+    photos: Iterable[Any] = (),
 ) -> Idea:
+    """Report the implementation of a winner: status, progress, milestones and photos of the result."""
+    from vmeste.appeals.photos import photo_clean
+
     idea = _lock_idea(idea)
     require(actor, "idea.implement", idea)
     errors = FieldErrors()
+    cleaned_photos = []
+    for upload in photos:
+        try:
+            cleaned_photos.append(photo_clean(upload))
+        except ValidationFailed as error:
+            errors.add("photos", str(error.message), error.code)
     if status not in Idea.Implementation.values:
         errors.add("status", _("Choose the status from the list."))
     if not 0 <= progress <= 100:
@@ -951,6 +962,10 @@ def implementation_update(
         idea.milestones.all().delete()
         Milestone.objects.bulk_create(
             [Milestone(idea=idea, title=t, due_on=d, done_on=done) for t, d, done in milestones]
+        )
+    for cleaned in cleaned_photos:
+        ImplementationPhoto.objects.create(
+            idea=idea, image=cleaned.image, thumbnail=cleaned.thumbnail
         )
     if status == Idea.Implementation.DONE and before != Idea.Implementation.DONE:
         _count(idea.project, implemented=1)

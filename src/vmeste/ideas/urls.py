@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.project_list, name="projects"),
     path("new/", views.project_edit, name="project_new"),
     path("moderation/", views.moderation, name="moderation"),
+    path("mine/", views.my_ideas, name="mine"),
     path(
         "moderation/reports/<int:report_id>/dismiss/", views.report_dismiss, name="report_dismiss"
     ),

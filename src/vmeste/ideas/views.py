@@ -20,6 +20,7 @@ from vmeste.core.permissions import can, require
 
 from . import selectors, services, similar
 from .forms import (
+    AssignExpertForm,
     CommentForm,
     DecisionForm,
     HideForm,
@@ -28,10 +29,21 @@ from .forms import (
     ModerateIdeaForm,
     ProjectForm,
     ReportForm,
+    RewardForm,
     SuggestionDecisionForm,
     SuggestionForm,
 )
-from .models import Comment, Idea, IdeaStatus, Project, StageKind, Suggestion
+from .models import (
+    Comment,
+    Idea,
+    IdeaStatus,
+    PointsEntry,
+    Project,
+    Reward,
+    StageKind,
+    Suggestion,
+    Vote,
+)
 
 
 def _project(request: HttpRequest, slug: str) -> Project:
@@ -296,6 +308,20 @@ def _act_implementation(user: Any, idea: Idea, d: dict[str, Any], request: HttpR
         progress=d["progress"],
         note=d["note"],
         milestones=d["milestones"],
+        photos=request.FILES.getlist("photos")[:10],
+    )
+
+
+def _act_edit_comment(user: Any, idea: Idea, d: dict[str, Any], request: HttpRequest) -> Any:
+    comment = Comment.objects.filter(idea=idea, pk=d["parent"]).first() if d.get("parent") else None
+    if comment is None:
+        raise NotFound()
+    return services.comment_edit(actor=user, comment=comment, text=d["text"])
+
+
+def _act_reward(user: Any, idea: Idea, d: dict[str, Any], request: HttpRequest) -> Any:
+    return services.reward_record(
+        actor=user, idea=idea, what=d["what"], handed_over=d["handed_over"]
     )
 
 
@@ -338,6 +364,8 @@ ACTIONS: dict[str, tuple[Any, Action, str]] = {
         _act_implementation,
         _("The implementation is updated."),
     ),
+    "edit-comment": (CommentForm, _act_edit_comment, _("The comment is changed.")),
+    "reward": (RewardForm, _act_reward, _("The reward is recorded.")),
 }
 
 
@@ -430,9 +458,25 @@ def expert_workspace(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def commission(request: HttpRequest, slug: str) -> HttpResponse:
+    """The chair's table, and the assignment of experts by direction or by idea."""
     project = _project(request, slug)
-    require(signed_in(request), "project.manage", project)
+    user = signed_in(request)
+    require(user, "project.manage", project)
+    form = AssignExpertForm(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        idea = project.ideas.filter(pk=d["idea"]).first() if d.get("idea") else None
+        try:
+            services.experts_assign(
+                actor=user, project=project, expert=d["expert"], direction=d["direction"], idea=idea
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("The expert is assigned."))
+            return redirect("ideas:commission", slug=project.slug)
     return render(
         request,
         "ideas/commission.html",
@@ -440,8 +484,35 @@ def commission(request: HttpRequest, slug: str) -> HttpResponse:
             "project": project,
             "rows": selectors.review_table(project),
             "criteria": list(project.criteria.all()),
-            "decision_form": DecisionForm(),
+            "assign_form": form,
+            "assignments": project.expert_assignments.select_related("expert", "direction", "idea"),
             "can_decide": project.is_active(StageKind.REVIEW),
+        },
+    )
+
+
+@login_required
+def my_ideas(request: HttpRequest) -> HttpResponse:
+    user = signed_in(request)
+    ideas = (
+        Idea.objects.filter(author=user)
+        .select_related("project", "direction")
+        .order_by("-created_at")
+    )
+    votes = (
+        Vote.objects.filter(user=user, withdrawn_at__isnull=True)
+        .select_related("idea__project")
+        .order_by("-cast_at")
+    )
+    points = sum(PointsEntry.objects.filter(user=user).values_list("points", flat=True))
+    return render(
+        request,
+        "ideas/mine.html",
+        {
+            "ideas": ideas,
+            "votes": votes,
+            "points": points,
+            "rewards": Reward.objects.filter(user=user).select_related("idea"),
         },
     )
 
