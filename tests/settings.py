@@ -9,3 +9,5 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 # The test suite checks every response for server errors (tests/conftest.py).
 MIDDLEWARE = ["tests.guards.ServerErrorRecorder", *MIDDLEWARE]  # noqa: F405
+API_RATE_PER_IP = "1000000/m"
+API_RATE_PER_CALLER = "1000000/m"

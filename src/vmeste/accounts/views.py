@@ -75,3 +75,36 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         )
         return redirect("home")
     return render(request, "accounts/delete.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """Personal access tokens for the API and Open311: create (the key is shown once) and revoke."""
+    from vmeste.core.errors import DomainError
+
+    from . import tokens
+
+    user = signed_in(request)
+    new_key = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("revoke"):
+                raw = request.POST.get("revoke", "")
+                token = (
+                    user.api_tokens.filter(pk=int(raw)).first()
+                    if raw.isdigit() and len(raw) < 12
+                    else None
+                )
+                if token is not None:
+                    tokens.token_revoke(user=user, token=token)
+                    messages.success(request, _("The token is revoked."))
+            else:
+                _token, new_key = tokens.token_create(
+                    user=user, name=request.POST.get("name", "")[:200]
+                )
+        except DomainError as error:
+            messages.error(request, str(error.message))
+    return render(
+        request, "accounts/tokens.html", {"tokens": user.api_tokens.all(), "new_key": new_key}
+    )

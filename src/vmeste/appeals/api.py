@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, UploadedFile
 from ninja import Status as Reply
 from ninja.pagination import PageNumberPagination, paginate
-from ninja.security import django_auth
 
-from vmeste.core.api import AUTH_ERRORS, ERRORS, ErrorOut
+from vmeste.core.api import API_AUTH, AUTH_ERRORS, ERRORS, ErrorOut
 from vmeste.core.errors import NotFound
 from vmeste.core.http import signed_in
 from vmeste.organizations.models import Organization
@@ -196,7 +195,7 @@ def appeals(request: HttpRequest, filters: Query[AppealFilterIn]) -> Any:
 @router.get(
     "/appeals/mine",
     response={200: list[AppealOut], **AUTH_ERRORS},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="My appeals",
 )
 @paginate(PageNumberPagination)
@@ -219,7 +218,7 @@ def _private(request: HttpRequest, appeal: Appeal) -> bool:
 @router.post(
     "/appeals",
     response={201: AppealDetailOut, 200: AppealDetailOut, **ACTION_ERRORS},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="File an appeal",
 )
 def appeal_create(request: HttpRequest, payload: AppealIn) -> Any:
@@ -283,7 +282,7 @@ def appeal_history(request: HttpRequest, number: Number) -> Any:
 @router.post(
     "/appeals/{number}/photos",
     response={201: AppealDetailOut, **ACTION_ERRORS},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Attach photos to my appeal before moderation",
 )
 def appeal_photos(request: HttpRequest, number: Number, files: File[list[UploadedFile]]) -> Any:
@@ -301,7 +300,7 @@ class ModerateIn(Schema):
 @router.post(
     "/appeals/{number}/moderation",
     response={200: AppealDetailOut, **ACTION_ERRORS},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Moderate a submitted appeal",
 )
 def appeal_moderate(request: HttpRequest, number: Number, payload: ModerateIn) -> Any:
@@ -318,7 +317,7 @@ class TextIn(Schema):
 @router.post(
     "/appeals/{number}/resubmission",
     response={200: AppealDetailOut, **ACTION_ERRORS},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Correct a returned appeal and send it again",
 )
 def appeal_resubmit(request: HttpRequest, number: Number, payload: TextIn) -> Any:
@@ -331,7 +330,7 @@ def appeal_resubmit(request: HttpRequest, number: Number, payload: TextIn) -> An
 @router.post(
     "/appeals/{number}/take",
     response={200: AppealDetailOut, **ACTION_ERRORS},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Take the appeal into work",
 )
 def appeal_take(request: HttpRequest, number: Number) -> Any:
@@ -346,7 +345,7 @@ class QuestionIn(Schema):
 @router.post(
     "/appeals/{number}/clarification",
     response={200: AppealDetailOut, **ACTION_ERRORS},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Ask the author for clarification (pauses the deadline)",
 )
 def appeal_clarify(request: HttpRequest, number: Number, payload: QuestionIn) -> Any:
@@ -359,7 +358,7 @@ def appeal_clarify(request: HttpRequest, number: Number, payload: QuestionIn) ->
 @router.post(
     "/appeals/{number}/clarification/reply",
     response={200: AppealDetailOut, **ACTION_ERRORS},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="The author's reply to a clarification question",
 )
 def appeal_clarify_reply(request: HttpRequest, number: Number, payload: TextIn) -> Any:
@@ -384,7 +383,7 @@ class AnswerCreatedOut(Schema):
 @router.post(
     "/appeals/{number}/answers",
     response={201: AnswerCreatedOut, **ACTION_ERRORS},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Write the answer (goes to the supervisor)",
 )
 def answer_create(request: HttpRequest, number: Number, payload: AnswerIn) -> Any:
@@ -412,7 +411,7 @@ class ReviewIn(Schema):
 @router.post(
     "/appeals/{number}/answers/{answer_id}/approval",
     response={200: AppealDetailOut, **ACTION_ERRORS},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Approve and publish the answer",
 )
 def answer_approve(request: HttpRequest, number: Number, answer_id: Id, payload: ReviewIn) -> Any:
@@ -427,7 +426,7 @@ def answer_approve(request: HttpRequest, number: Number, answer_id: Id, payload:
 @router.post(
     "/appeals/{number}/answers/{answer_id}/return",
     response={200: AppealDetailOut, **ACTION_ERRORS},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Return the answer for rework",
 )
 def answer_return(request: HttpRequest, number: Number, answer_id: Id, payload: ReviewIn) -> Any:
@@ -447,7 +446,7 @@ class ReassignIn(Schema):
 @router.post(
     "/appeals/{number}/reassignment",
     response={200: AppealDetailOut, **ACTION_ERRORS},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Hand the appeal to another organization",
 )
 def appeal_reassign(request: HttpRequest, number: Number, payload: ReassignIn) -> Any:
@@ -471,7 +470,7 @@ class ExtendIn(Schema):
 @router.post(
     "/appeals/{number}/extension",
     response={200: AppealDetailOut, **ACTION_ERRORS},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Extend the deadline once",
 )
 def appeal_extend(request: HttpRequest, number: Number, payload: ExtendIn) -> Any:
@@ -493,7 +492,7 @@ class FeedbackIn(Schema):
 @router.post(
     "/appeals/{number}/feedback",
     response={200: AppealDetailOut, **ACTION_ERRORS},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Confirm or dispute the answer",
 )
 def appeal_feedback(request: HttpRequest, number: Number, payload: FeedbackIn) -> Any:

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "vmeste.notifications",
     "vmeste.appeals",
     "vmeste.ideas",
+    "vmeste.open311",
     "vmeste.demo",
 ]
 
@@ -230,6 +231,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Open311 GeoReport v2: the jurisdiction this endpoint serves and the contact it publishes.
+OPEN311_JURISDICTION = os.environ.get("OPEN311_JURISDICTION", "vmeste.local")
+OPEN311_CONTACT = os.environ.get(
+    "OPEN311_CONTACT", "Центр управления регионом, +7 (4932) 41-01-22, cur@priozyorsk.example.ru"
+)
+
+# API rate limits: per IP address for everyone, per token or person for signed-in callers.
+API_RATE_PER_IP = os.environ.get("API_RATE_PER_IP", "600/m")
+API_RATE_PER_CALLER = os.environ.get("API_RATE_PER_CALLER", "300/m")
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200

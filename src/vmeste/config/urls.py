@@ -22,6 +22,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("vmeste.open311.urls")),
     # Uploaded files; in production the front web server serves MEDIA_ROOT itself.
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
 ]

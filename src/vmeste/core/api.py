@@ -13,6 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import django_auth
+from ninja.throttling import BaseThrottle, SimpleRateThrottle
 
 from .errors import DomainError
 
@@ -29,11 +31,80 @@ class ErrorOut(Schema):
     error: ErrorBody
 
 
+def _token_auth() -> Any:
+    from vmeste.accounts.tokens import TokenAuth
+
+    return TokenAuth()
+
+
+# Every authenticated operation accepts a personal access token or the browser's session.
+API_AUTH = [_token_auth(), django_auth]
+
 # Declared on every operation so that the OpenAPI document lists the answers a client can get.
-ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 AUTH_ERRORS: dict[int, type[Schema]] = {**ERRORS, 401: ErrorOut, 403: ErrorOut}
 
-api = NinjaAPI(
+
+class CallerThrottle(BaseThrottle):
+    """A sliding-window limit per token, signed-in person or IP address; rates come from settings."""
+
+    def __init__(self, setting: str, *, callers_only: bool = False) -> None:
+        self.setting = setting
+        self.callers_only = callers_only
+        self._window = SimpleRateThrottle(rate="1/s")
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        from django.conf import settings
+
+        window = self._window
+        window.rate = getattr(settings, self.setting)
+        window.num_requests, window.duration = window.parse_rate(window.rate)
+        token_id = getattr(request, "api_token_id", None)
+        user = getattr(request, "user", None)
+        if token_id:
+            ident = f"token:{token_id}"
+        elif user is not None and user.is_authenticated:
+            ident = f"user:{user.pk}"
+        elif self.callers_only:
+            return True
+        else:
+            ident = f"ip:{self.get_ident(request)}"
+        window.get_cache_key = lambda request: f"vmeste_throttle_{self.setting}_{ident}"  # type: ignore[method-assign]
+        return window.allow_request(request)
+
+    def wait(self) -> float | None:
+        return self._window.wait()
+
+
+class VmesteAPI(NinjaAPI):
+    """Every operation's document lists every error a client can get, in the one envelope."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        document = super().get_openapi_schema(*args, **kwargs)
+        error = {
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        }
+        descriptions = {
+            "400": "Bad request",
+            "401": "Not signed in",
+            "403": "Forbidden",
+            "404": "Not found",
+            "409": "Conflict with the current state",
+            "422": "Invalid input",
+            "429": "Too many requests",
+        }
+        for operations in document.get("paths", {}).values():
+            for operation in operations.values():
+                wanted = ["400", "404", "422", "429"]
+                if operation.get("security"):
+                    wanted += ["401", "403"]
+                responses = operation.setdefault("responses", {})
+                for code in wanted:
+                    responses.setdefault(code, {"description": descriptions[code], **error})
+        return document
+
+
+api = VmesteAPI(
     title="Vmeste API",
     version="1",
     description=(
@@ -42,6 +113,10 @@ api = NinjaAPI(
         "with the message in the language of `Accept-Language`."
     ),
     urls_namespace="api",
+    throttle=[
+        CallerThrottle("API_RATE_PER_IP"),
+        CallerThrottle("API_RATE_PER_CALLER", callers_only=True),
+    ],
 )
 
 

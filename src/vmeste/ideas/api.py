@@ -7,9 +7,8 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import PageNumberPagination, paginate
-from ninja.security import django_auth
 
-from vmeste.core.api import AUTH_ERRORS, ERRORS, ErrorOut
+from vmeste.core.api import API_AUTH, AUTH_ERRORS, ERRORS, ErrorOut
 from vmeste.core.errors import NotFound
 from vmeste.core.http import signed_in
 
@@ -40,7 +39,7 @@ class CriterionOut(Schema):
     scale_max: int
 
 
-class CounterOut(Schema):
+class ProjectCounterOut(Schema):
     participants: int
     submitted: int
     published: int
@@ -70,7 +69,7 @@ class ProjectDetailOut(ProjectOut):
     description: str
     directions: list[DirectionOut]
     criteria: list[CriterionOut]
-    counter: CounterOut
+    counter: ProjectCounterOut
     results_announced_at: dt.datetime | None
 
 
@@ -104,7 +103,7 @@ def project_out(project: Project, detail: bool = False) -> dict[str, Any]:
                 {"id": c.pk, "name": c.name, "weight": float(c.weight), "scale_max": c.scale_max}
                 for c in project.criteria.all()
             ],
-            counter={f: getattr(c, f) for f in CounterOut.model_fields},
+            counter={f: getattr(c, f) for f in ProjectCounterOut.model_fields},
             results_announced_at=project.results_announced_at,
         )
     return data
@@ -241,7 +240,7 @@ def _direction_and_institution(project: Project, payload: IdeaIn) -> tuple[Any, 
 @router.post(
     "/projects/{slug}/ideas",
     response={201: IdeaOut, **ACTION},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Propose an idea (a draft, or submitted)",
 )
 def idea_create(request: HttpRequest, slug: str, payload: IdeaIn) -> Any:
@@ -268,7 +267,7 @@ def idea_detail(request: HttpRequest, idea_id: Id) -> Any:
 @router.put(
     "/ideas/{idea_id}",
     response={200: IdeaOut, **ACTION},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Edit my idea (and submit it)",
 )
 def idea_update(request: HttpRequest, idea_id: Id, payload: IdeaIn) -> Any:
@@ -290,14 +289,14 @@ def idea_update(request: HttpRequest, idea_id: Id, payload: IdeaIn) -> Any:
 @router.post(
     "/ideas/{idea_id}/withdrawal",
     response={200: IdeaOut, **ACTION},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Withdraw my idea",
 )
 def idea_withdraw(request: HttpRequest, idea_id: Id) -> Any:
     return idea_out(services.idea_withdraw(actor=signed_in(request), idea=_idea(request, idea_id)))
 
 
-class ModerateIn(Schema):
+class IdeaModerateIn(Schema):
     decision: Literal["publish", "return", "reject"]
     reason: Literal["", "off_topic", "duplicate", "rules", "competence"] = ""
     note: Annotated[str, Field(max_length=4000)] = ""
@@ -307,10 +306,10 @@ class ModerateIn(Schema):
 @router.post(
     "/ideas/{idea_id}/moderation",
     response={200: IdeaOut, **ACTION},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Moderate an idea",
 )
-def idea_moderate(request: HttpRequest, idea_id: Id, payload: ModerateIn) -> Any:
+def idea_moderate(request: HttpRequest, idea_id: Id, payload: IdeaModerateIn) -> Any:
     idea = _idea(request, idea_id)
     original = (
         Idea.objects.filter(pk=payload.duplicate_of, project=idea.project).first()
@@ -370,7 +369,7 @@ def comments(request: HttpRequest, idea_id: Id) -> Any:
 @router.post(
     "/ideas/{idea_id}/comments",
     response={201: CommentOut, **ACTION},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Comment an idea",
 )
 def comment_create(request: HttpRequest, idea_id: Id, payload: CommentIn) -> Any:
@@ -401,7 +400,7 @@ class OkOut(Schema):
 @router.post(
     "/ideas/{idea_id}/reports",
     response={201: OkOut, **ACTION},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Report an idea or a comment",
 )
 def report(request: HttpRequest, idea_id: Id, payload: ReportIn) -> Any:
@@ -423,7 +422,7 @@ class ScoreIn(Schema):
     comment: Annotated[str, Field(max_length=1000)] = ""
 
 
-class ReviewIn(Schema):
+class ExpertReviewIn(Schema):
     scores: list[ScoreIn] = []
     comment: Annotated[str, Field(max_length=4000)] = ""
     conflict_of_interest: bool = False
@@ -432,10 +431,10 @@ class ReviewIn(Schema):
 @router.post(
     "/ideas/{idea_id}/reviews",
     response={201: OkOut, **ACTION},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Submit my expert scores",
 )
-def review(request: HttpRequest, idea_id: Id, payload: ReviewIn) -> Any:
+def review(request: HttpRequest, idea_id: Id, payload: ExpertReviewIn) -> Any:
     services.review_submit(
         actor=signed_in(request),
         idea=_idea(request, idea_id),
@@ -455,7 +454,7 @@ class DecisionIn(Schema):
 @router.post(
     "/ideas/{idea_id}/decision",
     response={200: IdeaOut, **ACTION},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="The commission's decision",
 )
 def decide(request: HttpRequest, idea_id: Id, payload: DecisionIn) -> Any:
@@ -502,7 +501,7 @@ def suggestion_out(s: Suggestion) -> dict[str, Any]:
 @router.post(
     "/ideas/{idea_id}/suggestions",
     response={201: SuggestionOut, **ACTION},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Suggest an edit",
 )
 def suggest(request: HttpRequest, idea_id: Id, payload: SuggestionIn) -> Any:
@@ -527,7 +526,7 @@ class SuggestionDecisionIn(Schema):
 @router.post(
     "/suggestions/{suggestion_id}/decision",
     response={200: SuggestionOut, **ACTION},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Accept or decline a suggestion",
 )
 def suggestion_decide(
@@ -556,7 +555,7 @@ class VoteOut(Schema):
 @router.post(
     "/ideas/{idea_id}/vote",
     response={201: VoteOut, **ACTION},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Vote for an idea",
 )
 def vote(request: HttpRequest, idea_id: Id) -> Any:
@@ -569,7 +568,7 @@ def vote(request: HttpRequest, idea_id: Id) -> Any:
 @router.delete(
     "/ideas/{idea_id}/vote",
     response={200: VoteOut, **ACTION},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Withdraw my vote",
 )
 def unvote(request: HttpRequest, idea_id: Id) -> Any:
@@ -588,7 +587,7 @@ class ImplementationIn(Schema):
 @router.post(
     "/ideas/{idea_id}/implementation",
     response={200: IdeaOut, **ACTION},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Update the implementation of a winner",
 )
 def implementation(request: HttpRequest, idea_id: Id, payload: ImplementationIn) -> Any:
@@ -616,7 +615,7 @@ def results(request: HttpRequest, slug: str) -> Any:
 @router.post(
     "/projects/{slug}/results",
     response={200: ResultsOut, **ACTION},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Announce the results now",
 )
 def announce(request: HttpRequest, slug: str) -> Any:
@@ -632,7 +631,7 @@ def announce(request: HttpRequest, slug: str) -> Any:
 @router.put(
     "/ideas/{idea_id}/comments/{comment_id}",
     response={200: CommentOut, **ACTION},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Edit my comment (within the window)",
 )
 def comment_update(request: HttpRequest, idea_id: Id, comment_id: Id, payload: CommentIn) -> Any:
@@ -654,7 +653,7 @@ class AssignIn(Schema):
 @router.post(
     "/projects/{slug}/experts",
     response={201: OkOut, **ACTION},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Assign an expert by direction or idea",
 )
 def experts_assign(request: HttpRequest, slug: str, payload: AssignIn) -> Any:
@@ -686,7 +685,7 @@ class RewardIn(Schema):
 @router.post(
     "/ideas/{idea_id}/rewards",
     response={201: OkOut, **ACTION},
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Record a reward for a winner's author",
 )
 def reward(request: HttpRequest, idea_id: Id, payload: RewardIn) -> Any:
