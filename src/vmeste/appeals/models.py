@@ -248,6 +248,8 @@ class Appeal(models.Model):
     )
     idempotency_key = models.CharField(max_length=64, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    external_source = models.CharField(_("imported from"), max_length=50, blank=True)
+    external_id = models.CharField(_("id in the source system"), max_length=100, blank=True)
 
     created_at = models.DateTimeField(_("submitted"), default=clock.now, db_index=True)
     registered_at = models.DateTimeField(_("registered"), null=True, blank=True)
@@ -275,6 +277,11 @@ class Appeal(models.Model):
         verbose_name_plural = _("appeals")
         ordering = ["-created_at", "-id"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["external_source", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="appeal_external_id_unique",
+            ),
             models.UniqueConstraint(
                 fields=["author", "idempotency_key"],
                 condition=~models.Q(idempotency_key=""),
