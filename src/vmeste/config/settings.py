@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "vmeste.appeals",
     "vmeste.ideas",
     "vmeste.open311",
+    "vmeste.opendata",
     "vmeste.demo",
 ]
 

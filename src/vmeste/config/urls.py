@@ -23,6 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("open311/v2/", include("vmeste.open311.urls")),
+    path("opendata/", include("vmeste.opendata.urls")),
     # Uploaded files; in production the front web server serves MEDIA_ROOT itself.
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
