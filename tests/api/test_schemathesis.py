@@ -17,9 +17,19 @@ schema = schemathesis.openapi.from_dict(DOCUMENT)
 
 @pytest.fixture
 def wsgi_app(db):
+    from django.core.signals import request_finished, request_started
     from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
 
-    return get_wsgi_application()
+    # As Django's test client does: a finished request must not close the test's connection
+    # (on PostgreSQL it would end the transaction the test runs in).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
