@@ -43,3 +43,39 @@ def test_rate_limits_answer_429_with_retry_after(client, settings, people) -> No
     client.force_login(people.alice)
     assert [client.get("/api/v1/me").status_code for _ in range(3)] == [200, 200, 429]
     cache.clear()
+
+
+def test_profile_data_and_notifications_through_the_api(client, people, region) -> None:
+    from vmeste.notifications.services import notify
+
+    client.force_login(people.alice)
+    district = region.museum.district
+    body = client.put(
+        "/api/v1/me",
+        {
+            "display_name": "Алиса Н.",
+            "district_id": district.pk,
+            "language": "en",
+            "notifications_off": {"email": ["digest"]},
+        },
+        content_type="application/json",
+    ).json()
+    assert (
+        body["display_name"] == "Алиса Н."
+        and body["district_id"] == district.pk
+        and body["language"] == "en"
+    )
+    assert (
+        client.put(
+            "/api/v1/me", {"district_id": 999999}, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    assert client.get("/api/v1/me/data").json()["account"]["email"] == "alice@example.org"
+    notify(user=people.alice, kind="status", title="Обращение № 1 принято")
+    listed = client.get("/api/v1/me/notifications?unread=true").json()
+    assert [n["title"] for n in listed] == ["Обращение № 1 принято"]
+    assert client.post(
+        "/api/v1/me/notifications/read", {}, content_type="application/json"
+    ).json() == {"marked": 1}
+    assert client.get("/api/v1/me/notifications?unread=true").json() == []

@@ -108,3 +108,11 @@ def test_experts_rewards_comment_edit_and_stats(client, project, people) -> None
         )
     stats = client.get("/api/v1/stats/ideas").json()
     assert stats["winners"] == 1 and stats["selected"] == 1 and stats["projects"] == 1
+
+
+def test_following_through_the_api(client, project, people) -> None:
+    idea = shortlisted(project, people)
+    client.force_login(people.bob)
+    assert client.post(f"/api/v1/ideas/{idea.pk}/follow").json() == {"following": True}
+    assert client.post(f"/api/v1/ideas/{idea.pk}/follow").json() == {"following": False}
+    assert client.post(f"/api/v1/projects/{project.slug}/follow").json() == {"following": True}

@@ -1,4 +1,4 @@
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
@@ -116,3 +116,107 @@ def token_revoke(request: HttpRequest, token_id: Annotated[int, Field(ge=1, le=2
     if token is None:
         raise NotFound()
     return _token(tokens_service.token_revoke(user=user, token=token))
+
+
+class ProfileIn(Schema):
+    display_name: Annotated[str, Field(max_length=80)] = ""
+    district_id: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = None
+    language: Literal["ru", "en"] = "ru"
+    notifications_off: dict[
+        Literal["email", "site"],
+        list[Literal["status", "answers", "comments", "followed", "digest"]],
+    ] = {}
+
+
+@router.put(
+    "/me",
+    response={200: MeOut, **AUTH_ERRORS},
+    auth=API_AUTH,
+    summary="Change my profile and notification settings",
+)
+def me_update(request: HttpRequest, payload: ProfileIn) -> Any:
+    from vmeste.organizations.models import District
+
+    from . import services
+
+    user = signed_in(request)
+    district = (
+        District.objects.filter(pk=payload.district_id).first() if payload.district_id else None
+    )
+    if payload.district_id and district is None:
+        raise NotFound(details={"field": "district_id"})
+    services.profile_update(
+        user=user,
+        display_name=payload.display_name,
+        district=district,
+        notifications_off={k: list(v) for k, v in payload.notifications_off.items()},
+        language=payload.language,
+    )
+    return me(request)
+
+
+@router.get(
+    "/me/data",
+    response={200: dict[str, Any], **AUTH_ERRORS},
+    auth=API_AUTH,
+    summary="Everything the platform holds about me",
+)
+def me_data(request: HttpRequest) -> Any:
+    from . import services
+
+    user = signed_in(request)
+    return services.account_export(actor=user, user=user)
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    title: str
+    body: str
+    url: str
+    created_at: str
+    read: bool
+
+
+@router.get(
+    "/me/notifications",
+    response={200: list[NotificationOut], **AUTH_ERRORS},
+    auth=API_AUTH,
+    summary="My notifications, newest first",
+)
+def notifications(request: HttpRequest, unread: bool = False) -> Any:
+    qs = signed_in(request).notifications.all()
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    return [
+        {
+            "id": n.pk,
+            "kind": n.kind,
+            "title": n.title,
+            "body": n.body,
+            "url": n.url,
+            "created_at": n.created_at.isoformat(),
+            "read": n.read_at is not None,
+        }
+        for n in qs[:200]
+    ]
+
+
+class ReadIn(Schema):
+    ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] | None = None
+
+
+class CountOut(Schema):
+    marked: int
+
+
+@router.post(
+    "/me/notifications/read",
+    response={200: CountOut, **AUTH_ERRORS},
+    auth=API_AUTH,
+    summary="Mark notifications read (all, or the given ids)",
+)
+def notifications_read(request: HttpRequest, payload: ReadIn) -> Any:
+    from vmeste.notifications.services import notifications_mark_read
+
+    return {"marked": notifications_mark_read(user=signed_in(request), ids=payload.ids)}

@@ -715,3 +715,33 @@ def stats(request: HttpRequest) -> Any:
     from .selectors import platform_totals
 
     return platform_totals()
+
+
+class FollowOut(Schema):
+    following: bool
+
+
+@router.post(
+    "/ideas/{idea_id}/follow",
+    response={200: FollowOut, **ACTION},
+    auth=API_AUTH,
+    summary="Follow or stop following an idea",
+)
+def idea_follow(request: HttpRequest, idea_id: Id) -> Any:
+    return {
+        "following": services.follow_toggle(actor=signed_in(request), idea=_idea(request, idea_id))
+    }
+
+
+@router.post(
+    "/projects/{slug}/follow",
+    response={200: FollowOut, **ACTION},
+    auth=API_AUTH,
+    summary="Follow or stop following a project",
+)
+def project_follow(request: HttpRequest, slug: str) -> Any:
+    return {
+        "following": services.follow_toggle(
+            actor=signed_in(request), project=_project(request, slug)
+        )
+    }
