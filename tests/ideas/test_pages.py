@@ -179,3 +179,28 @@ def test_commission_assigns_experts_and_the_cabinet_lists_ideas(client, project,
     client.force_login(people.alice)
     page = client.get("/projects/mine/").content.decode()
     assert idea.title in page
+
+
+def test_a_cover_is_checked_and_shown(client, project, people, region) -> None:
+    from tests.appeals.conftest import jpeg
+
+    client.force_login(people.project_admin)
+    data = {
+        "title": project.title,
+        "slug": project.slug,
+        "summary": "",
+        "description": project.description,
+        "organizer": region.department.pk,
+        "ideas_per_participant": 2,
+        "votes_per_participant": 2,
+        "participation": "everyone",
+        "winner_rule": "top_overall",
+        "winners_count": 1,
+        "stage_propose_start": "2026-03-02T12:00",
+        "stage_propose_end": "2026-03-12T12:00",
+        "cover": jpeg(800, 300),
+    }
+    client.post(f"/projects/{project.slug}/edit/", data)
+    project.refresh_from_db()
+    assert project.cover.name.endswith(".jpg")
+    assert project.cover.url in client.get(project.get_absolute_url()).content.decode()

@@ -213,6 +213,11 @@ class ProjectForm(forms.Form):
         label=_("Who may take part"), choices=Project.Participation.choices
     )
     winner_rule = forms.ChoiceField(label=_("Winner rule"), choices=Project.WinnerRule.choices)
+    cover = forms.FileField(
+        label=_("Cover (JPEG, PNG or WebP)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
     winners_count = forms.IntegerField(
         label=_("Number of winners (N)"), min_value=1, max_value=500, initial=5
     )

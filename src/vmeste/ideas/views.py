@@ -608,7 +608,7 @@ def project_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         for stage in project.stages.all():
             initial[f"stage_{stage.kind}_start"] = stage.starts_at
             initial[f"stage_{stage.kind}_end"] = stage.ends_at
-    form = ProjectForm(request.POST or None, initial=initial)
+    form = ProjectForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -626,6 +626,7 @@ def project_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
                 participation=d["participation"],
                 winner_rule=d["winner_rule"],
                 winners_count=d["winners_count"],
+                cover=d.get("cover"),
                 stages=form.stages(),
                 directions=d["directions"],
                 criteria=d["criteria"],
