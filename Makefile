@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-dev
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test test-fast lint format lock openapi messages browser-deps serve worker clean
+.PHONY: help demo test test-fast lint format lock openapi messages browser-deps serve worker clean screenshots
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -67,6 +67,11 @@ lock: | $(BIN)/python ## Re-resolve the pinned dependencies (requirements/*.lock
 	$(BIN)/pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -o requirements/main.lock --quiet
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements/dev.lock --quiet
+
+screenshots: $(STAMP) browser-deps ## Render the main demo pages into docs/screenshots/ (desktop and phone)
+	$(BIN)/vmeste migrate -v0
+	$(BIN)/vmeste seed-demo --if-empty
+	$(BIN)/vmeste screenshots
 
 clean: ## Remove the virtual environment and local data
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

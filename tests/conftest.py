@@ -26,6 +26,16 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    """Each test starts with an empty cache (the dashboard and rate limits keep state there)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_calendar_cache() -> Any:
     from vmeste.workdays.calendar import calendar_changed
 

@@ -209,16 +209,13 @@ def test_extension_and_reassignment_from_the_card(client, registered, people, re
     assert response.status_code == 200
 
 
-def test_the_counters_page(client, registered, people) -> None:
+def test_the_old_counters_page_leads_to_the_dashboard(client, registered, people) -> None:
     answered(registered(), people)
-    page = client.get("/appeals/counters/").content.decode()
+    page = client.get("/appeals/counters/", follow=True).content.decode()
     assert "Краеведческий музей" in page
-    assert (
-        client.get(
-            "/appeals/counters/?group=district&date_from=2030-01-01&date_to=2020-01-01"
-        ).status_code
-        == 200
-    )
+    old = client.get("/appeals/counters/?group=district&date_from=2030-01-01&date_to=2020-01-01")
+    assert old["Location"] == "/dashboard/?group=district&date_from=2030-01-01&date_to=2020-01-01"
+    assert client.get(old["Location"]).status_code == 200
 
 
 def test_notifications_page(client, registered, people) -> None:

@@ -9,6 +9,9 @@ from typing import Any
 
 import pytest
 
+from tests.appeals.conftest import categories, file_appeal, registered  # noqa: F401  (fixtures)
+from tests.ideas.conftest import project  # noqa: F401  (fixtures)
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = [
     "--headless",

@@ -66,10 +66,34 @@ def contributions(appeal: Appeal) -> Counter[Key]:
     return out
 
 
+VERSION_KEY = "vmeste-counters-version"
+
+
+def counters_version() -> int:
+    """A number that changes whenever any counter changes: the dashboard's cache key includes it."""
+    from django.core.cache import cache
+
+    return int(cache.get(VERSION_KEY) or 0)
+
+
+def _bump_version() -> None:
+    from django.core.cache import cache
+
+    if not cache.add(VERSION_KEY, 1, timeout=None):
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            cache.set(VERSION_KEY, 1, timeout=None)
+
+
 def _apply(delta: Counter[Key]) -> None:
+    changed = False
     for key, amount in sorted(delta.items(), key=lambda item: repr(item[0])):
         if amount:
             _add(key, amount)
+            changed = True
+    if changed:
+        transaction.on_commit(_bump_version)
 
 
 def _add(key: Key, amount: int) -> None:
@@ -159,6 +183,7 @@ def counters_recount() -> dict[str, int]:
     DailyCounter.objects.bulk_create(daily, batch_size=2000)
     AnswerTimeCounter.objects.bulk_create(times, batch_size=2000)
     GaugeCounter.objects.bulk_create(gauges, batch_size=2000)
+    transaction.on_commit(_bump_version)
     return {"daily": len(daily), "answer_time": len(times), "gauge": len(gauges)}
 
 

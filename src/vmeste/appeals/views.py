@@ -148,7 +148,12 @@ def appeal_detail(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def appeal_new(request: HttpRequest) -> HttpResponse:
-    form = AppealForm(request.POST or None, request.FILES or None)
+    prefill = request.GET.get("institution", "")
+    form = AppealForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"institution": prefill} if prefill.isdigit() and len(prefill) < 12 else None,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         result = run_service(
@@ -269,6 +274,6 @@ def appeal_resubmit(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def counters_page(request: HttpRequest) -> HttpResponse:
-    from .counters_views import counters_context
-
-    return render(request, "appeals/counters.html", counters_context(request))
+    """The counters moved to the dashboard; old links keep working."""
+    query = request.GET.urlencode()
+    return redirect("/dashboard/" + (f"?{query}" if query else ""))

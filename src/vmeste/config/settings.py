@@ -112,6 +112,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if not os.environ.get("DATABASE_URL"):
+    # The embedded database lives in VAR_DIR; make the folder so that any command can open it.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the worker use the embedded database at the same time.
     DATABASES["default"]["OPTIONS"] = {

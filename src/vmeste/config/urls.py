@@ -5,13 +5,20 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
 
+from vmeste.core import dashboard as dashboard_views
 from vmeste.core import views as core_views
 from vmeste.core.api import api
+from vmeste.organizations import views as organization_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("organizations/", include("vmeste.organizations.urls")),
+    path("events/", organization_views.event_calendar, name="events"),
+    path("events.ics", organization_views.events_ical, name="events_ical"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard.csv", dashboard_views.dashboard_csv, name="dashboard_csv"),
+    path("cabinet/", dashboard_views.cabinet, name="cabinet"),
     path("accounts/profile/", include("vmeste.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("vmeste.notifications.urls")),

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -8,26 +7,43 @@ from vmeste.organizations.models import Organization
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    from django.db.models import Sum
+
+    from vmeste.appeals.models import Answer, DailyCounter, GaugeCounter
+    from vmeste.ideas.selectors import platform_totals, project_list
+
+    appeals = DailyCounter.objects.aggregate(
+        received=Sum("received"), on_time=Sum("answered_on_time")
+    )
+    overdue = GaugeCounter.objects.aggregate(n=Sum("overdue_now"))["n"] or 0
+    answers = (
+        Answer.objects.filter(state=Answer.State.APPROVED, appeal__category__is_public=True)
+        .select_related("appeal__category", "organization")
+        .order_by("-published_at")[:6]
+    )
     institutions = (
         Organization.objects.filter(is_active=True, kind=Organization.Kind.INSTITUTION)
         .select_related("district")
         .order_by("institution_type", "name")
     )
-    governing = (
-        Organization.objects.filter(is_active=True)
-        .exclude(kind=Organization.Kind.INSTITUTION)
-        .order_by("path")
-    )
-    by_type = Organization.objects.filter(
-        is_active=True, kind=Organization.Kind.INSTITUTION
-    ).aggregate(
-        total=Count("id"),
-        districts=Count("district", distinct=True, filter=Q(district__isnull=False)),
-    )
     return render(
         request,
         "core/home.html",
-        {"institutions": institutions, "governing": governing, "totals": by_type},
+        {
+            "ideas": platform_totals(),
+            "appeals": {
+                "received": appeals["received"] or 0,
+                "on_time": appeals["on_time"] or 0,
+                "overdue": overdue,
+            },
+            "projects": project_list(phase="active")[:3],
+            "answers": answers,
+            "institutions": institutions,
+            "districts": institutions.exclude(district__isnull=True)
+            .values("district")
+            .distinct()
+            .count(),
+        },
     )
 
 

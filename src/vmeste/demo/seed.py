@@ -5,6 +5,7 @@ from __future__ import annotations
 from vmeste.organizations.models import Organization
 
 from .appeals import seed_appeals, seed_categories, sweep_past
+from .events import seed_events
 from .ideas import seed_projects
 from .organizations import seed_organizations
 from .people import seed_people
@@ -17,7 +18,9 @@ def seed_all(*, appeals: int = 300) -> dict[str, int]:
     made = seed_appeals(people, categories, organizations, count=appeals)
     sweep_past()
     projects = seed_projects(people, organizations)
+    events = seed_events(organizations)
     return {
+        "events": events,
         "projects": projects,
         "organizations": Organization.objects.count(),
         "people": len(people),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import District, Organization, SocialPage
+from .models import District, Event, Organization, SocialPage
 
 
 class SocialPageInline(admin.TabularInline):
@@ -36,6 +36,15 @@ class OrganizationAdmin(admin.ModelAdmin):
         ("", {"fields": ("description", "district", "address", "latitude", "longitude")}),
         ("", {"fields": ("phone", "email", "website", "opening_hours")}),
     )
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["title", "organization", "starts_at", "is_free", "price", "age_rating"]
+    list_filter = ["is_free", "age_rating", "organization__institution_type"]
+    search_fields = ["title", "organization__name"]
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ["organization"]
 
 
 @admin.register(District)

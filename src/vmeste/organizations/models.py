@@ -202,3 +202,56 @@ class SocialPage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_network_display()}: {self.url}"
+
+
+class Event(models.Model):
+    """An event of an institution: a performance, an exhibition, a lecture."""
+
+    class Age(models.TextChoices):
+        ZERO = "0+", "0+"
+        SIX = "6+", "6+"
+        TWELVE = "12+", "12+"
+        SIXTEEN = "16+", "16+"
+        EIGHTEEN = "18+", "18+"
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("institution"), on_delete=models.CASCADE, related_name="events"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts"), db_index=True)
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    is_free = models.BooleanField(_("free"), default=True)
+    price = models.DecimalField(
+        _("price, ₽"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    age_rating = models.CharField(
+        _("age rating"), max_length=3, choices=Age.choices, default=Age.ZERO
+    )
+    place = models.CharField(
+        _("place"), max_length=300, blank=True, help_text=_("Empty: the institution's address.")
+    )
+    phone = models.CharField(_("phone"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_free=True) | models.Q(price__isnull=False),
+                name="event_paid_has_price",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def where(self) -> str:
+        return self.place or self.organization.address

@@ -13,6 +13,7 @@
     var bounds = null;
     var districts = el.getAttribute("data-districts");
     var points = el.getAttribute("data-points");
+    var places = el.getAttribute("data-institutions");
     var pick = el.getAttribute("data-pick");
     var loads = [];
     el.classList.add("map-ready");
@@ -25,8 +26,22 @@
         bounds = layer.getBounds();
       }));
     }
+    if (places) {
+      loads.push(fetchJSON(places).then(function (geo) {
+        L.geoJSON(geo, {
+          pointToLayer: function (f, latlng) {
+            return L.circleMarker(latlng, { radius: 6, weight: 2, color: "#5b3a00", fillColor: "#ffbf47", fillOpacity: 1 });
+          },
+          onEachFeature: function (f, l) {
+            var a = document.createElement("a"); a.href = f.properties.url; a.textContent = f.properties.title;
+            l.bindPopup(a);
+          }
+        }).addTo(map);
+      }));
+    }
     if (points) {
       loads.push(fetchJSON(points).then(function (geo) {
+        var group = L.markerClusterGroup ? L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 }) : null;
         var layer = L.geoJSON(geo, {
           pointToLayer: function (f, latlng) {
             var overdue = f.properties.overdue;
@@ -39,7 +54,8 @@
             var meta = document.createElement("div"); meta.textContent = f.properties.status; box.appendChild(meta);
             l.bindPopup(box);
           }
-        }).addTo(map);
+        });
+        if (group) { group.addLayer(layer); group.addTo(map); } else { layer.addTo(map); }
         if (!bounds && layer.getLayers().length) { bounds = layer.getBounds(); }
       }));
     }
