@@ -12,7 +12,7 @@ from vmeste.core import clock
 from vmeste.organizations.models import Event, Organization
 
 # type → (title, description, hour, minutes, free?, price, age)
-EVENTS = {
+EVENTS: dict[str, list[tuple[str, str, int, int, bool, int | None, str]]] = {
     "museum": [
         (
             "Экскурсия «Тайны старого Приозёрска»",

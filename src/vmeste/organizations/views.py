@@ -138,7 +138,10 @@ def institutions_geojson(request: HttpRequest) -> HttpResponse:
     features = [
         {
             "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [float(o.longitude), float(o.latitude)]},
+            "geometry": {
+                "type": "Point",
+                "coordinates": [float(o.longitude or 0), float(o.latitude or 0)],
+            },
             "properties": {
                 "title": o.name,
                 "url": o.get_absolute_url(),
