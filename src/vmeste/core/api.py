@@ -6,6 +6,7 @@ Every error, whatever raised it, reaches the caller as::
 """
 
 import logging
+import threading
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -51,7 +52,15 @@ class CallerThrottle(BaseThrottle):
     def __init__(self, setting: str, *, callers_only: bool = False) -> None:
         self.setting = setting
         self.callers_only = callers_only
-        self._window = SimpleRateThrottle(rate="1/s")
+        # One window per thread: ninja asks allow_request() and then wait() of the same object.
+        self._local = threading.local()
+
+    @property
+    def _window(self) -> SimpleRateThrottle:
+        window = getattr(self._local, "window", None)
+        if window is None:
+            window = self._local.window = SimpleRateThrottle(rate="1/s")
+        return window
 
     def allow_request(self, request: HttpRequest) -> bool:
         from django.conf import settings
