@@ -198,3 +198,15 @@ def test_routing_picks_the_most_specific_rule(region, categories) -> None:
         appeal_route(category=categories.urgent, district=None, institution=region.library)
         == region.other_department
     )
+
+
+def test_an_unconfirmed_email_cannot_file(people, categories) -> None:
+    from allauth.account.models import EmailAddress
+
+    from vmeste.core.errors import Forbidden
+
+    EmailAddress.objects.filter(user=people.bob).update(verified=False)
+    with pytest.raises(Forbidden):
+        services.appeal_submit(
+            author=people.bob, category=categories.building, text=TEXT, consent=True
+        )

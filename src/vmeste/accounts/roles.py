@@ -53,3 +53,16 @@ def organizations_where(user: Any, kinds: str | Iterable[str]) -> list[str]:
 
 def is_staff_member(user: Any) -> bool:
     return has_role(user, STAFF_KINDS)
+
+
+def has_verified_email(user: Any) -> bool:
+    """Whether the person confirmed an e-mail address (needed to file, propose, comment and vote)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    cached = getattr(user, "_vmeste_verified", None)
+    if cached is None:
+        from allauth.account.models import EmailAddress
+
+        cached = EmailAddress.objects.filter(user=user, verified=True).exists()
+        user._vmeste_verified = cached
+    return cached

@@ -6,7 +6,7 @@ from collections.abc import Collection
 from typing import Any
 
 from vmeste.accounts.models import Role
-from vmeste.accounts.roles import has_role
+from vmeste.accounts.roles import has_role, has_verified_email
 from vmeste.core.permissions import rule
 
 from .models import Appeal
@@ -24,7 +24,8 @@ def _staff(user: Any, appeal: Appeal, kinds: Collection[str] | str) -> bool:
 
 @rule("appeal.file")
 def _file(user: Any, _obj: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
+    """Signed in with a confirmed e-mail address."""
+    return has_verified_email(user)
 
 
 @rule("appeal.view")

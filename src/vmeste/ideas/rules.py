@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.models import EmailAddress
 from django.db.models import Q
 
 from vmeste.accounts.models import Role
-from vmeste.accounts.roles import has_role
+from vmeste.accounts.roles import has_role, has_verified_email
 from vmeste.core.permissions import is_platform_admin, rule
 
 from .models import ExpertAssignment, Idea, IdeaStatus, Project, StageKind
@@ -17,13 +16,7 @@ OPEN_FOR_COMMENTS = {StageKind.PROPOSE, StageKind.REVIEW, StageKind.IMPROVE, Sta
 
 
 def is_verified(user: Any) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    cached = getattr(user, "_vmeste_verified", None)
-    if cached is None:
-        cached = EmailAddress.objects.filter(user=user, verified=True).exists()
-        user._vmeste_verified = cached
-    return cached
+    return has_verified_email(user)
 
 
 def may_take_part(user: Any, project: Project) -> bool:
