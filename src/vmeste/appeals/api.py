@@ -11,7 +11,7 @@ from ninja import Status as Reply
 from ninja.pagination import PageNumberPagination, paginate
 
 from vmeste.core.api import API_AUTH, AUTH_ERRORS, ERRORS, ErrorOut
-from vmeste.core.errors import NotFound
+from vmeste.core.errors import FieldErrors, NotFound
 from vmeste.core.http import signed_in
 from vmeste.organizations.models import Organization
 
@@ -235,7 +235,7 @@ def appeal_create(request: HttpRequest, payload: AppealIn) -> Any:
     district = (
         District.objects.filter(pk=payload.district_id).first() if payload.district_id else None
     )
-    errors = services.FieldErrors()
+    errors = FieldErrors()
     if payload.institution_id and institution is None:
         errors.add(
             "institution_id", _("Choose an institution from the directory."), "unknown_institution"

@@ -22,7 +22,7 @@ from vmeste.accounts.models import Role
 from vmeste.accounts.selectors import users_with_role
 from vmeste.core import clock
 from vmeste.core.audit import audit_record
-from vmeste.core.errors import Conflict, TransitionNotAllowed, ValidationFailed
+from vmeste.core.errors import Conflict, FieldErrors, TransitionNotAllowed, ValidationFailed
 from vmeste.core.permissions import require
 from vmeste.notifications.services import notify, notify_many
 from vmeste.organizations.models import District, Organization
@@ -56,20 +56,6 @@ from .workflow import transition
 TEXT_MIN, TEXT_MAX = 10, 4000
 ANSWER_MIN = 20
 FEEDBACK_DAYS = getattr(settings, "APPEAL_FEEDBACK_DAYS", 15)
-
-
-class FieldErrors:
-    """Collects every problem of a submission, so the person sees them all at once."""
-
-    def __init__(self) -> None:
-        self.errors: list[dict[str, str]] = []
-
-    def add(self, field: str, message: str, code: str = "invalid") -> None:
-        self.errors.append({"field": field, "code": code, "message": message})
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationFailed(details={"errors": self.errors})
 
 
 def _text(

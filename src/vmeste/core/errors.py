@@ -70,3 +70,17 @@ class Conflict(DomainError):
 class TransitionNotAllowed(Conflict):
     code = "transition_not_allowed"
     default_message = _("This change of status is not allowed now.")
+
+
+class FieldErrors:
+    """Collects every problem of a submission, so the person sees them all at once."""
+
+    def __init__(self) -> None:
+        self.errors: list[dict[str, str]] = []
+
+    def add(self, field: str, message: str, code: str = "invalid") -> None:
+        self.errors.append({"field": field, "code": code, "message": message})
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationFailed(details={"errors": self.errors})

@@ -13,10 +13,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from vmeste.appeals.services import FieldErrors
 from vmeste.core import clock
 from vmeste.core.audit import audit_record
-from vmeste.core.errors import Conflict, ValidationFailed
+from vmeste.core.errors import Conflict, FieldErrors, ValidationFailed
 from vmeste.core.permissions import require
 from vmeste.notifications.services import notify, notify_many
 from vmeste.organizations.models import Organization
