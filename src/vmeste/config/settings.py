@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "vmeste.core.middleware.DomainErrorMiddleware",
+    "vmeste.core.middleware.StaffTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "vmeste.config.urls"
@@ -156,6 +157,8 @@ ACCOUNT_ADAPTER = "vmeste.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Вместе] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Staff pages require TOTP; on by default in production, off in the demo so its logins work at once.
+VMESTE_STAFF_2FA = env_bool("VMESTE_STAFF_2FA", default=PRODUCTION)
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]

@@ -89,3 +89,48 @@ class DomainErrorMiddleware:
         return render(
             request, "core/error.html", {"message": str(exception.message)}, status=exception.status
         )
+
+
+class StaffTwoFactorMiddleware:
+    """Staff pages need a second factor: staff without TOTP are sent to set it up first.
+
+    On with ``VMESTE_STAFF_2FA`` (the default in production; off in the demo so its logins work at once).
+    """
+
+    PREFIXES = ("/staff/", "/admin/", "/projects/moderation/", "/projects/new/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            settings.VMESTE_STAFF_2FA
+            and request.path.startswith(self.PREFIXES)
+            and self._needs_second_factor(request)
+        ):
+            from django.contrib import messages
+            from django.shortcuts import redirect
+
+            messages.warning(
+                request,
+                _("Staff pages need two-factor authentication: set up an authenticator app first."),
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+    @staticmethod
+    def _needs_second_factor(request: HttpRequest) -> bool:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return False
+        from allauth.mfa.models import Authenticator
+
+        from vmeste.accounts.roles import is_staff_member
+
+        is_staff = (
+            user.is_staff or getattr(user, "is_platform_admin", False) or is_staff_member(user)
+        )
+        return (
+            is_staff
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        )
