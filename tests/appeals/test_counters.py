@@ -142,7 +142,10 @@ def test_the_numbers_of_a_known_story(registered, people, region) -> None:
     assert (museum.in_work, museum.overdue_now) == (2, 1)
     assert museum.dispute_rate == 0.5 and museum.mean_rating == 3.5
     assert museum.median_hours is not None
-    assert total.received == 3 and waiting.number
+    assert total.received == 3 and total.overdue_now == 1
+    assert waiting.pk in set(
+        Appeal.objects.filter(overdue_at__isnull=False).values_list("pk", flat=True)
+    )
 
 
 def test_the_recount_command_reports_drift(registered, people, capsys) -> None:

@@ -127,7 +127,7 @@ def test_staff_work_the_appeal_through_the_workspace(client, file_appeal, people
     page = client.post(
         f"/staff/appeals/{appeal.number}/answer/", {"text": "коротко"}
     ).content.decode()
-    assert "20" in page  # the minimum length is explained
+    assert "Напишите не меньше 20 символов." in page
     client.post(
         f"/staff/appeals/{appeal.number}/answer/",
         {"text": "Кровлю отремонтировали 12.05, подрядчик ООО «Кровля»."},

@@ -123,8 +123,6 @@ def _queries(client, url: str) -> int:
 def test_public_pages_use_a_constant_number_of_queries(
     client, registered, people, events, region
 ) -> None:
-    from tests.ideas.conftest import shortlisted
-
     urls = [
         "/",
         "/organizations/",
@@ -145,7 +143,6 @@ def test_public_pages_use_a_constant_number_of_queries(
         )
     after = {url: _queries(client, url) for url in urls}
     assert after == before
-    assert shortlisted  # the ideas pages are counted in tests/ideas/test_pages.py
 
 
 def test_the_chart_coordinates_are_not_localized(client, registered, people) -> None:

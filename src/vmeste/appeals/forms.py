@@ -7,7 +7,6 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vmeste.core.errors import ValidationFailed
 from vmeste.organizations.models import District, Organization
 
 from .models import AnswerTemplate, Category, Feedback, Status
@@ -32,19 +31,6 @@ class MultiplePhotoField(forms.FileField):
             return []
         files = data if isinstance(data, list | tuple) else [data]
         return [super(MultiplePhotoField, self).clean(item, initial) for item in files]
-
-
-def apply_errors(
-    form: forms.Form, error: ValidationFailed, aliases: dict[str, str] | None = None
-) -> None:
-    """Show a service's field errors on the form, next to the fields they belong to."""
-    aliases = aliases or {}
-    errors = error.details.get("errors") or []
-    if not errors:
-        form.add_error(None, str(error.message))
-    for item in errors:
-        field = aliases.get(item["field"], item["field"])
-        form.add_error(field if field in form.fields else None, item["message"])
 
 
 def institutions() -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import uuid
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
@@ -12,7 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from vmeste.core.errors import ValidationFailed
+from vmeste.core.errors import FieldErrors, ValidationFailed
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo is already more than any phone takes
@@ -71,6 +72,28 @@ def photo_clean(upload: UploadedFile) -> CleanPhoto:
         image=ContentFile(_jpeg(image, 85), name=f"{stem}.jpg"),
         thumbnail=ContentFile(_jpeg(_thumb(image), 80), name=f"{stem}-thumb.jpg"),
     )
+
+
+def photos_clean(
+    photos: Sequence[UploadedFile],
+    errors: FieldErrors,
+    *,
+    field: str = "photos",
+    limit: int = MAX_PHOTOS,
+    already: int = 0,
+) -> list[CleanPhoto]:
+    """Clean every upload; each refusal, and more than ``limit`` photos with the ``already``
+    attached ones, goes to ``errors`` under ``field``."""
+    if already + len(photos) > limit:
+        errors.add(field, _("Attach at most %(n)s photos.") % {"n": limit}, "too_many")
+        return []
+    cleaned = []
+    for upload in photos:
+        try:
+            cleaned.append(photo_clean(upload))
+        except ValidationFailed as error:
+            errors.add(field, str(error.message), error.code)
+    return cleaned
 
 
 def _thumb(image: Image.Image) -> Image.Image:

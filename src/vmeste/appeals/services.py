@@ -22,7 +22,7 @@ from vmeste.accounts.models import Role
 from vmeste.accounts.selectors import users_with_role
 from vmeste.core import clock
 from vmeste.core.audit import audit_record
-from vmeste.core.errors import Conflict, FieldErrors, TransitionNotAllowed, ValidationFailed
+from vmeste.core.errors import Conflict, FieldErrors, TransitionNotAllowed
 from vmeste.core.permissions import require
 from vmeste.notifications.services import notify, notify_many
 from vmeste.organizations.models import District, Organization
@@ -49,7 +49,7 @@ from .models import (
     Source,
     Status,
 )
-from .photos import MAX_PHOTOS, photo_clean
+from .photos import photos_clean
 from .routing import appeal_route
 from .workflow import transition
 
@@ -114,21 +114,6 @@ def _attach_photos(appeal: Appeal, photos: Sequence[Any], answer: Answer | None 
         Photo.objects.create(
             appeal=appeal, answer=answer, image=cleaned.image, thumbnail=cleaned.thumbnail
         )
-
-
-def _clean_photos(
-    photos: Sequence[UploadedFile], errors: FieldErrors, field: str = "photos"
-) -> list[Any]:
-    if len(photos) > MAX_PHOTOS:
-        errors.add(field, _("Attach at most %(n)s photos.") % {"n": MAX_PHOTOS}, "too_many")
-        return []
-    cleaned = []
-    for upload in photos:
-        try:
-            cleaned.append(photo_clean(upload))
-        except ValidationFailed as error:
-            errors.add(field, str(error.message), error.code)
-    return cleaned
 
 
 def appeal_submit(
@@ -198,7 +183,7 @@ def appeal_submit(
             )
         if category.requires_photo and not photos:
             errors.add("photos", _("In this category, attach at least one photo."), "required")
-    cleaned_photos = _clean_photos(photos, errors)
+    cleaned_photos = photos_clean(photos, errors)
     errors.raise_if_any()
     assert category is not None
     if district is None and latitude is not None and longitude is not None:
@@ -276,9 +261,7 @@ def appeal_resubmit(
     errors = FieldErrors()
     cleaned = _text(text, "text", errors)
     existing = appeal.photos.filter(answer__isnull=True).count()
-    if existing + len(photos) > MAX_PHOTOS:
-        errors.add("photos", _("Attach at most %(n)s photos.") % {"n": MAX_PHOTOS}, "too_many")
-    cleaned_photos = _clean_photos(photos, errors) if existing + len(photos) <= MAX_PHOTOS else []
+    cleaned_photos = photos_clean(photos, errors, already=existing)
     errors.raise_if_any()
     with counters_tracked(appeal):
         transition(appeal, Status.SUBMITTED, actor=actor, reason=_("Corrected by the author"))
@@ -304,10 +287,7 @@ def appeal_photos_add(*, actor: Any, appeal: Appeal, photos: Sequence[UploadedFi
     existing = appeal.photos.filter(answer__isnull=True).count()
     if not photos:
         errors.add("files", _("Choose at least one photo."), "required")
-    if existing + len(photos) > MAX_PHOTOS:
-        errors.add("files", _("Attach at most %(n)s photos.") % {"n": MAX_PHOTOS}, "too_many")
-        photos = []
-    cleaned = _clean_photos(photos, errors, field="files")
+    cleaned = photos_clean(photos, errors, field="files", already=existing)
     errors.raise_if_any()
     _attach_photos(appeal, cleaned)
     audit_record(
@@ -509,9 +489,7 @@ def answer_submit(
             errors.add("planned_on", _("The planned date cannot be in the past."), "in_the_past")
         elif planned_on > today + dt.timedelta(days=366):
             errors.add("planned_on", _("Plan the work within a year."), "too_far")
-    if len(photos) > MAX_PHOTOS:
-        errors.add("photos", _("Attach at most %(n)s photos.") % {"n": MAX_PHOTOS}, "too_many")
-    cleaned_photos = _clean_photos(photos, errors) if len(photos) <= MAX_PHOTOS else []
+    cleaned_photos = photos_clean(photos, errors)
     errors.raise_if_any()
     check = brushoff.brushoff_check(text)
     assert appeal.organization is not None  # registered appeals always have one

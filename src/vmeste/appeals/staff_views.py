@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from vmeste.core.audit import audit_record
 from vmeste.core.errors import DomainError, NotFound
+from vmeste.core.forms import run_service
 from vmeste.core.http import signed_in
 from vmeste.core.permissions import can, require
 
@@ -32,7 +33,7 @@ from .forms import (
     StaffFilterForm,
 )
 from .models import AWAITING_ANSWER, Answer, Appeal, Status
-from .views import filters_from, run_service
+from .views import filters_from
 
 QUEUE_LABELS = {
     "work": _("Our appeals by deadline"),

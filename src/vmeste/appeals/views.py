@@ -13,36 +13,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vmeste.core.errors import DomainError, NotFound, ValidationFailed
+from vmeste.core.errors import NotFound
+from vmeste.core.forms import run_service
 from vmeste.core.http import is_htmx, signed_in
 from vmeste.core.permissions import can
 from vmeste.core.search import text_search
 from vmeste.organizations.models import District
 
 from . import selectors, services
-from .forms import (
-    AppealForm,
-    FeedbackForm,
-    PublicFilterForm,
-    ReplyForm,
-    ResubmitForm,
-    apply_errors,
-    institutions,
-)
+from .forms import AppealForm, FeedbackForm, PublicFilterForm, ReplyForm, ResubmitForm, institutions
 from .models import Appeal, Status
 
 PER_PAGE = 20
-
-
-def run_service(form: Any, call: Callable[[], Any]) -> Any:
-    """Call a service; its refusal becomes form errors (the form keeps what the person typed)."""
-    try:
-        return call()
-    except ValidationFailed as error:
-        apply_errors(form, error)
-    except DomainError as error:
-        form.add_error(None, str(error.message))
-    return None
 
 
 def filters_from(form: PublicFilterForm) -> selectors.AppealFilters:

@@ -19,6 +19,7 @@ from vmeste.appeals.counters import counters_version
 from vmeste.appeals.counters_views import CountersForm
 from vmeste.appeals.models import DailyCounter
 
+from .errors import ValidationFailed
 from .http import signed_in
 
 CACHE_SECONDS = 600
@@ -32,8 +33,8 @@ def _period(request: HttpRequest) -> tuple[CountersForm, str, dt.date, dt.date]:
         date_from, date_to = appeal_selectors.counters_period(
             data.get("date_from"), data.get("date_to")
         )
-    except Exception as error:
-        form.add_error("date_from", str(getattr(error, "message", error)))
+    except ValidationFailed as error:  # a bad period is shown on the form, and the default one used
+        form.add_error("date_from", str(error.message))
         date_from, date_to = appeal_selectors.counters_period(None, None)
     return form, group, date_from, date_to
 

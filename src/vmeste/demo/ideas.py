@@ -192,20 +192,17 @@ def _voters(count: int) -> list[User]:
 
 
 def _stages(now: dt.datetime, *offsets: float) -> dict[str, tuple[dt.datetime, dt.datetime | None]]:
-    kinds = ["propose", "review", "improve", "vote", "results", "implementation"]
+    """Stages from six day offsets: propose, review (overlaps propose by 3 days), improve, vote, results,
+    implementation."""
     d = [now + dt.timedelta(days=o) for o in offsets]
-    return (
-        {
-            "propose": (d[0], d[1]),
-            "review": (d[1] - dt.timedelta(days=3), d[2]),
-            "improve": (d[2], d[3]),
-            "vote": (d[3], d[4]),
-            "results": (d[4], None),
-            "implementation": (d[5], None),
-        }
-        if len(d) == 6
-        else dict(zip(kinds, [(x, None) for x in d], strict=False))
-    )
+    return {
+        "propose": (d[0], d[1]),
+        "review": (d[1] - dt.timedelta(days=3), d[2]),
+        "improve": (d[2], d[3]),
+        "vote": (d[3], d[4]),
+        "results": (d[4], None),
+        "implementation": (d[5], None),
+    }
 
 
 def seed_projects(people: dict[str, Any], organizations: dict[str, Organization]) -> int:

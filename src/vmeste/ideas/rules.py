@@ -15,8 +15,7 @@ from .models import ExpertAssignment, Idea, IdeaStatus, Project, StageKind
 OPEN_FOR_COMMENTS = {StageKind.PROPOSE, StageKind.REVIEW, StageKind.IMPROVE, StageKind.VOTE}
 
 
-def is_verified(user: Any) -> bool:
-    return has_verified_email(user)
+is_verified = has_verified_email
 
 
 def may_take_part(user: Any, project: Project) -> bool:

@@ -936,17 +936,12 @@ def implementation_update(
     photos: Iterable[Any] = (),
 ) -> Idea:
     """Report the implementation of a winner: status, progress, milestones and photos of the result."""
-    from vmeste.appeals.photos import photo_clean
+    from vmeste.appeals.photos import photos_clean
 
     idea = _lock_idea(idea)
     require(actor, "idea.implement", idea)
     errors = FieldErrors()
-    cleaned_photos = []
-    for upload in photos:
-        try:
-            cleaned_photos.append(photo_clean(upload))
-        except ValidationFailed as error:
-            errors.add("photos", str(error.message), error.code)
+    cleaned_photos = photos_clean(list(photos), errors, limit=10)
     if status not in Idea.Implementation.values:
         errors.add("status", _("Choose the status from the list."))
     if not 0 <= progress <= 100:

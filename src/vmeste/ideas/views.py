@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vmeste.appeals.forms import apply_errors
 from vmeste.core.errors import DomainError, NotFound, ValidationFailed
+from vmeste.core.forms import run_service
 from vmeste.core.http import is_htmx, signed_in
 from vmeste.core.permissions import can, require
 
@@ -143,8 +143,9 @@ def idea_propose(request: HttpRequest, slug: str, idea_id: int | None = None) ->
     form = IdeaForm(request.POST or None, project=project, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            saved = services.idea_save(
+        saved = run_service(
+            form,
+            lambda: services.idea_save(
                 actor=user,
                 project=project,
                 idea=idea,
@@ -153,12 +154,9 @@ def idea_propose(request: HttpRequest, slug: str, idea_id: int | None = None) ->
                 direction=data["direction"],
                 institution=data["institution"],
                 submit="submit" in request.POST,
-            )
-        except ValidationFailed as error:
-            apply_errors(form, error)
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
+            ),
+        )
+        if saved is not None:
             similar.forget(project.pk)
             messages.success(
                 request,
@@ -611,8 +609,9 @@ def project_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     form = ProjectForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            saved = services.project_save(
+
+        def save() -> Project:
+            project_saved = services.project_save(
                 actor=user,
                 project=project,
                 title=d["title"],
@@ -631,13 +630,12 @@ def project_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
                 directions=d["directions"],
                 criteria=d["criteria"],
             )
-            if "publish" in request.POST and not saved.is_published:
-                services.project_publish(actor=user, project=saved)
-        except ValidationFailed as error:
-            apply_errors(form, error)
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
+            if "publish" in request.POST and not project_saved.is_published:
+                services.project_publish(actor=user, project=project_saved)
+            return project_saved
+
+        saved = run_service(form, save)
+        if saved is not None:
             messages.success(request, _("The project is saved."))
             return redirect(saved.get_absolute_url())
     return render(request, "ideas/project_edit.html", {"form": form, "project": project})

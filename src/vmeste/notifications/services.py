@@ -7,9 +7,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import translation
 
 from vmeste.core import clock
 
@@ -69,11 +67,3 @@ def notifications_mark_read(*, user: Any, ids: list[int] | None = None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=clock.now())
-
-
-def absolute(url: str) -> str:
-    return settings.SITE_URL + url if url.startswith("/") else url
-
-
-def language_of(user: Any) -> str:
-    return getattr(user, "language", None) or translation.get_language() or settings.LANGUAGE_CODE
