@@ -11,3 +11,8 @@ MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 MIDDLEWARE = ["tests.guards.ServerErrorRecorder", *MIDDLEWARE]  # noqa: F405
 API_RATE_PER_IP = "1000000/m"
 API_RATE_PER_CALLER = "1000000/m"
+# Replies to the networks never leave the machine in tests: nothing listens on port 9.
+VMESTE_VK_API_BASE = "http://127.0.0.1:9/vk"
+VMESTE_TELEGRAM_API_BASE = "http://127.0.0.1:9/telegram"
+VMESTE_DELIVERY_TIMEOUT = 2.0
+VMESTE_MODEL_DIR = VAR_DIR / "test-models"  # noqa: F405

@@ -7,6 +7,7 @@ audit log through ``transition`` or ``audit_record`` and notifies the people con
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
@@ -35,6 +36,7 @@ from vmeste.workdays.calendar import (
 
 from . import brushoff
 from .counters import counters_tracked
+from .events import answer_published
 from .geo import district_for_point
 from .masking import mask_contacts
 from .models import (
@@ -110,10 +112,35 @@ def _staff_url(appeal: Appeal) -> str:
 
 
 def _attach_photos(appeal: Appeal, photos: Sequence[Any], answer: Answer | None = None) -> None:
-    for cleaned in photos:
-        Photo.objects.create(
-            appeal=appeal, answer=answer, image=cleaned.image, thumbnail=cleaned.thumbnail
-        )
+    """Store the photos; a full or read-only storage refuses the whole operation with a 503.
+
+    Callers run inside their transaction, so the ``ServiceUnavailable`` raised here rolls back the
+    appeal or answer as well: nothing half-saved stays behind. Files already written by this call
+    are removed (best effort) so that they do not pile up as orphans on the volume.
+    """
+    from vmeste.core.outage import ServiceUnavailable
+
+    started: list[Photo] = []
+    try:
+        for cleaned in photos:
+            photo = Photo(
+                appeal=appeal, answer=answer, image=cleaned.image, thumbnail=cleaned.thumbnail
+            )
+            started.append(photo)
+            photo.save()
+    except OSError as exc:
+        for photo in started:
+            for field in (photo.image, photo.thumbnail):
+                if field.name and getattr(field, "_committed", False):
+                    with contextlib.suppress(OSError):
+                        field.storage.delete(field.name)
+        raise ServiceUnavailable(
+            _(
+                "The photos cannot be saved right now: the file storage is unavailable. "
+                "Nothing was saved; please try again later."
+            ),
+            code="storage_unavailable",
+        ) from exc
 
 
 def appeal_submit(
@@ -563,6 +590,7 @@ def answer_approve(*, actor: Any, answer: Answer, comment: str = "") -> Answer:
     answer.reviewed_by, answer.reviewed_at, answer.published_at = actor, now, now
     answer.review_comment = (comment or "").strip()
     answer.save()
+    answer_published.send(sender=Answer, answer=answer)
     if answer.planned_on is not None:
         body = _("The work is planned for %(date)s.") % {
             "date": answer.planned_on.strftime("%d.%m.%Y")

@@ -64,12 +64,17 @@ INSTALLED_APPS = [
     "vmeste.notifications",
     "vmeste.appeals",
     "vmeste.ideas",
+    "vmeste.triage",
+    "vmeste.signals",
     "vmeste.open311",
     "vmeste.opendata",
     "vmeste.demo",
+    "vmeste.bench",
 ]
 
 MIDDLEWARE = [
+    # First, so that every response and every log line of a request carries its id.
+    "vmeste.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -211,8 +216,23 @@ TASKS = {
     }
 }
 
+# A task RUNNING longer than this lost its worker (killed mid-task): the sweep queues it again, and
+# gives up after VMESTE_TASK_MAX_ATTEMPTS claims (core/task_recovery.py). Keep it above the longest task.
+VMESTE_TASK_STALE_MINUTES = float(os.environ.get("VMESTE_TASK_STALE_MINUTES", "30"))
+VMESTE_TASK_MAX_ATTEMPTS = int(os.environ.get("VMESTE_TASK_MAX_ATTEMPTS", "3"))
+# /ready/ answers 503 when the oldest waiting task or the last sweep is older than this (seconds).
+VMESTE_READY_MAX_TASK_LAG = int(os.environ.get("VMESTE_READY_MAX_TASK_LAG", "300"))
+VMESTE_READY_MAX_SWEEP_AGE = int(os.environ.get("VMESTE_READY_MAX_SWEEP_AGE", "600"))
+
 # Days a resident has to confirm or dispute an answer before the appeal closes by itself.
 APPEAL_FEEDBACK_DAYS = int(os.environ.get("APPEAL_FEEDBACK_DAYS", "15"))
+
+# Signals: where trained triage models live, and the networks' API addresses for replies
+# (pointed at a fake server on 127.0.0.1 in tests and staging).
+VMESTE_MODEL_DIR = Path(os.environ.get("VMESTE_MODEL_DIR", VAR_DIR / "models"))
+VMESTE_VK_API_BASE = os.environ.get("VMESTE_VK_API_BASE", "https://api.vk.com/method")
+VMESTE_TELEGRAM_API_BASE = os.environ.get("VMESTE_TELEGRAM_API_BASE", "https://api.telegram.org")
+VMESTE_DELIVERY_TIMEOUT = float(os.environ.get("VMESTE_DELIVERY_TIMEOUT", "10"))
 
 # The text version a resident accepts when consenting to personal-data processing (152-ФЗ).
 PERSONAL_DATA_CONSENT_VERSION = "2026-12-01"
@@ -248,11 +268,24 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Every line carries the request id (core/request_id.py); LOG_FORMAT=json writes one JSON object a
+# line for log collectors, the default stays readable by a person.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "vmeste.core.request_id.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
+        "json": {"()": "vmeste.core.request_id.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

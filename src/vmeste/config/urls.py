@@ -6,13 +6,17 @@ from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
 
 from vmeste.core import dashboard as dashboard_views
+from vmeste.core import health as health_views
 from vmeste.core import views as core_views
 from vmeste.core.api import api
 from vmeste.organizations import views as organization_views
+from vmeste.signals.urls import hook_patterns as signal_hooks
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("health/", health_views.health, name="health"),
+    path("ready/", health_views.ready, name="ready"),
     path("organizations/", include("vmeste.organizations.urls")),
     path("events/", organization_views.event_calendar, name="events"),
     path("events.ics", organization_views.events_ical, name="events_ical"),
@@ -25,6 +29,8 @@ urlpatterns = [
     path("appeals/", include("vmeste.appeals.urls")),
     path("projects/", include("vmeste.ideas.urls")),
     path("staff/appeals/", include("vmeste.appeals.staff_urls")),
+    path("staff/signals/", include("vmeste.signals.urls")),
+    path("hooks/", include((signal_hooks, "signal_hooks"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

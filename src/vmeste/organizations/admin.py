@@ -25,6 +25,7 @@ class OrganizationAdmin(admin.ModelAdmin):
                 "fields": (
                     "name",
                     "short_name",
+                    "aliases",
                     "slug",
                     "kind",
                     "institution_type",

@@ -66,6 +66,14 @@ class Organization(models.Model):
 
     name = models.CharField(_("name"), max_length=300)
     short_name = models.CharField(_("short name"), max_length=120, blank=True)
+    aliases = models.TextField(
+        _("other names"),
+        blank=True,
+        help_text=_(
+            "One per line: how residents call it («краеведческий», «дом культуры на Мира»). "
+            "Used to recognise the institution in social-network posts."
+        ),
+    )
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     institution_type = models.CharField(

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from vmeste.appeals.models import Category
+from vmeste.organizations.models import District, Organization
+
+from .models import DISMISS_REASONS, Kind, Signal, Source
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("open", _("Waiting for an operator")), ("all", _("All")), *Signal.Status.choices],
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any kind")), *Kind.choices]
+    )
+    source = forms.ModelChoiceField(
+        label=_("Source"),
+        required=False,
+        queryset=Source.objects.all(),
+        empty_label=_("All sources"),
+    )
+    overdue = forms.BooleanField(label=_("Reaction overdue"), required=False)
+
+
+class CreateAppealForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(is_active=True), required=False
+    )
+    institution = forms.ModelChoiceField(
+        label=_("Institution"),
+        queryset=Organization.objects.filter(kind=Organization.Kind.INSTITUTION, is_active=True),
+        required=False,
+    )
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=District.objects.all(), required=False
+    )
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    text = forms.CharField(label=_("Text of the appeal"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class AttachForm(forms.Form):
+    number = forms.CharField(label=_("Appeal number"), max_length=20)
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(
+        label=_("Answer in the network"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+
+
+class DismissForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=list(DISMISS_REASONS.items()))
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

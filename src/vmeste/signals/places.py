@@ -1,0 +1,189 @@
+"""Institutions and districts mentioned in a text, matched through Russian inflection.
+
+Names are reduced to lemmas once (pymorphy3 via :func:`vmeste.triage.text.lemmas`), so that
+«в краеведческом музее» meets «Краеведческий музей» and «на Заречном районе» meets «Заречный».
+Generic words of official names («государственный», «учреждение», «краевой») are dropped from the
+patterns: residents never say them, and keeping them would make every museum match every other.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from vmeste.triage.text import lemmas
+
+# Words that say what kind of body it is, not which one; never enough alone for a match.
+GENERIC = {
+    "государственный",
+    "муниципальный",
+    "бюджетный",
+    "автономный",
+    "казённый",
+    "казенный",
+    "учреждение",
+    "областной",
+    "краевой",
+    "региональный",
+    "городской",
+    "имя",
+    "культура",
+    "гбук",
+    "мбук",
+    "гаук",
+    "центр",
+    "край",
+    "и",
+    "в",
+    "на",
+}
+# Kinds of institution: a match needs one distinctive word besides these.
+KIND_WORDS = {
+    "музей",
+    "театр",
+    "библиотека",
+    "дом",
+    "парк",
+    "школа",
+    "филармония",
+    "галерея",
+    "усадьба",
+    "кинотеатр",
+    "клуб",
+}
+
+
+@dataclass(frozen=True)
+class Pattern:
+    target_id: int
+    label: str
+    words: tuple[str, ...]
+
+    @property
+    def distinctive(self) -> tuple[str, ...]:
+        return tuple(w for w in self.words if w not in KIND_WORDS)
+
+
+@dataclass(frozen=True)
+class Match:
+    target_id: int
+    label: str
+    phrase: str
+    score: float
+
+
+def _pattern_words(name: str) -> tuple[str, ...]:
+    return tuple(w for w in lemmas(name) if w.isalpha() and w not in GENERIC and len(w) > 1)
+
+
+class Gazetteer:
+    """Lemma patterns of names and aliases; ``find`` returns the best match per target."""
+
+    def __init__(self, entries: list[tuple[int, str, list[str]]]) -> None:
+        self.patterns: list[Pattern] = []
+        for target_id, label, names in entries:
+            seen: set[tuple[str, ...]] = set()
+            for name in names:
+                words = _pattern_words(name)
+                if not words or words in seen:
+                    continue
+                seen.add(words)
+                pattern = Pattern(target_id, label, words)
+                if pattern.distinctive:
+                    self.patterns.append(pattern)
+
+    def find(self, text: str, *, tokens: list[str] | None = None) -> list[Match]:
+        """Targets whose every distinctive word occurs in the text (kind words add to the score).
+
+        The score is the share of the pattern's words found, plus a bonus when they occur close
+        together, so «краеведческий музей» beats a bare «краеведческий».
+        """
+        words = tokens if tokens is not None else lemmas(text)
+        positions: dict[str, list[int]] = {}
+        for index, word in enumerate(words):
+            positions.setdefault(word, []).append(index)
+        best: dict[int, Match] = {}
+        for pattern in self.patterns:
+            if not all(w in positions for w in pattern.distinctive):
+                continue
+            found = [w for w in pattern.words if w in positions]
+            first = [positions[w][0] for w in found]
+            span = max(first) - min(first) + 1 if first else 0
+            score = len(found) / len(pattern.words) + (0.25 if span <= len(found) + 1 else 0)
+            phrase = " ".join(found)
+            current = best.get(pattern.target_id)
+            if current is None or score > current.score:
+                best[pattern.target_id] = Match(pattern.target_id, pattern.label, phrase, score)
+        return sorted(best.values(), key=lambda m: -m.score)
+
+
+_lock = threading.Lock()
+_cache: dict[str, tuple[tuple[object, ...], Gazetteer]] = {}
+# Edits of names and aliases are noticed within this many seconds; additions at once.
+TTL = 300.0
+
+
+def _stamp(model: type) -> tuple[object, ...]:
+    from django.db.models import Count, Max
+
+    found = model.objects.aggregate(n=Count("pk"), last=Max("pk"))  # type: ignore[attr-defined]
+    return (found["n"], found["last"], int(time.monotonic() // TTL))
+
+
+def _cached(name: str, stamp: tuple[object, ...], build: Callable[[], Gazetteer]) -> Gazetteer:
+    with _lock:
+        cached = _cache.get(name)
+        if cached and cached[0] == stamp:
+            return cached[1]
+    gazetteer = build()
+    with _lock:
+        _cache[name] = (stamp, gazetteer)
+    return gazetteer
+
+
+def institutions() -> Gazetteer:
+    """The gazetteer of active institutions by their names, short names and aliases."""
+    from vmeste.organizations.models import Organization
+
+    def build() -> Gazetteer:
+        rows = Organization.objects.filter(kind=Organization.Kind.INSTITUTION, is_active=True).only(
+            "pk", "name", "short_name", "aliases"
+        )
+        return Gazetteer(
+            [(o.pk, str(o), [o.name, o.short_name, *o.aliases.splitlines()]) for o in rows]
+        )
+
+    return _cached("institutions", _stamp(Organization), build)
+
+
+def districts() -> Gazetteer:
+    from vmeste.organizations.models import District
+
+    def build() -> Gazetteer:
+        return Gazetteer([(d.pk, d.name, [d.name]) for d in District.objects.only("pk", "name")])
+
+    return _cached("districts", _stamp(District), build)
+
+
+def find_district(tokens: list[str]) -> Match | None:
+    """A district named next to «район» («в Заречном районе», «Ленинский р-н»).
+
+    District names are ordinary adjectives («Центральный», «Северный»); alone they say nothing
+    («центральный вход»), so the word «район» (or «р-н») must stand within two words.
+    """
+    gazetteer = districts()
+    near = {i for i, w in enumerate(tokens) if w in {"район", "р-н", "рн"}}
+    if not near:
+        return None
+    for pattern in gazetteer.patterns:
+        for index, word in enumerate(tokens):
+            if word == pattern.words[0] and any(abs(index - j) <= 2 for j in near):
+                return Match(pattern.target_id, pattern.label, f"{word} район", 1.0)
+    return None
+
+
+def reset() -> None:
+    with _lock:
+        _cache.clear()

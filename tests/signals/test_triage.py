@@ -1,0 +1,168 @@
+"""The triage pipeline end to end: kind, urgency, institution through inflection, district,
+address, suggestions from a model trained on the platform's appeals, and near-duplicates."""
+
+from __future__ import annotations
+
+import pytest
+
+from vmeste.appeals.models import Appeal
+from vmeste.signals import learning, places, triage
+from vmeste.signals.connectors import Delivery, Item
+from vmeste.signals.models import Kind, Signal, Urgency
+from vmeste.signals.services import ingest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh(settings, tmp_path):
+    settings.VMESTE_MODEL_DIR = tmp_path / "models"
+    places.reset()
+    learning.models.reset()
+    yield
+    learning.models.reset()
+
+
+def receive(source, text, n=1):
+    from django.utils import timezone
+
+    from django.test import TestCase
+
+    item = Item(external_id=f"t{n}", item_type="post", text=text, posted_at=timezone.now())
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        _raw, created = ingest(source, Delivery(key=f"k{n}", event_type="t", items=[item]), {})
+    signal = created[0]
+    signal.refresh_from_db()
+    return signal
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("Спасибо сотрудникам музея за прекрасную экскурсию!", Kind.THANKS),
+        ("Подскажите, когда откроется новая выставка?", Kind.QUESTION),
+        ("Предлагаю организовать в парке летний кинотеатр", Kind.SUGGESTION),
+        ("В зале не работает кондиционер, невозможно находиться", Kind.COMPLAINT),
+        ("Подпишись и получи скидку в казино", Kind.NOISE),
+        ("👍👍", Kind.NOISE),
+    ],
+)
+def test_kind(text, kind):
+    from vmeste.triage.text import clean_text, lemmas
+
+    cleaned = clean_text(text)
+    assert triage.classify_kind(cleaned, lemmas(cleaned))[0] == kind
+
+
+def test_signal_is_triaged_on_arrival_with_reasons(vk_source, region):
+    signal = receive(
+        vk_source,
+        "<p>Срочно! В краеведческом музее обвалился потолок в зале, рядом дети. Адрес: ул. Ленина, 12</p> https://vk.cc/x 😡",
+    )
+    assert signal.status == Signal.Status.TRIAGED
+    assert signal.clean_text.startswith("Срочно! В краеведческом музее")
+    assert "https" not in signal.clean_text and "😡" not in signal.clean_text
+    assert signal.kind == Kind.COMPLAINT
+    assert signal.urgency == Urgency.HIGH
+    assert "обвалиться" in signal.reasons["urgency"]
+    # «в краеведческом музее» → «Краеведческий музей» through inflection
+    assert signal.institution == region.museum
+    assert signal.reasons["institution"] == "краеведческий музей"
+    assert signal.district.name == "Центральный"  # the museum's district
+    assert signal.address == "ул. Ленина, 12"
+    assert signal.priority > 20
+    assert signal.model_version.startswith(triage.RULES_VERSION)
+    assert signal.embedding is not None
+
+
+def test_district_named_in_the_text_and_aliases(vk_source, region):
+    region.theatre.aliases = "драмтеатр\nтеатр на набережной"
+    region.theatre.save()
+    places.reset()
+    signal = receive(vk_source, "В Заречном районе у драмтеатра сломана лавочка")
+    assert signal.district.name == "Заречный"
+    assert signal.institution == region.theatre
+    plain = receive(vk_source, "Центральный вход закрыт, где вход?", n=2)
+    assert plain.district is None  # «центральный» without «район» is not a district
+
+
+def test_suggestions_come_from_a_model_trained_on_the_platforms_appeals(
+    vk_source, region, categories, people, file_appeal
+):
+    from vmeste.appeals.services import appeal_moderate
+
+    building = [
+        "Протекает крыша в зале музея, на полу вёдра",
+        "Течёт потолок в читальном зале, капает на книги",
+        "Сломан пандус у входа, не работает лифт",
+        "В туалете нет воды и сломан кран",
+        "Облезла краска на фасаде, осыпается штукатурка",
+    ]
+    tickets = [
+        "Не могу купить билет на сайте, оплата не проходит",
+        "Касса не продаёт билеты по Пушкинской карте",
+        "Деньги за билет списали, а билет не пришёл",
+        "Почему билеты на спектакль так быстро закончились",
+        "Верните деньги за отменённый концерт, билет куплен онлайн",
+    ]
+    for i in range(3):
+        for text in building:
+            appeal = file_appeal(text=f"{text}. Обращение {i}", category=categories.building)
+            appeal_moderate(actor=people.moderator, appeal=appeal, decision="register")
+        for text in tickets:
+            appeal = file_appeal(
+                text=f"{text}. Обращение {i}", category=categories.tickets, institution=None
+            )
+            appeal_moderate(actor=people.moderator, appeal=appeal, decision="register")
+    report = learning.train("category")
+    assert report.path is not None and report.path.exists()
+    assert report.examples == 30
+    signal = receive(vk_source, "Купила билет онлайн, деньги списали, а билета нет")
+    names = [s["name"] for s in signal.suggestions["categories"]]
+    assert names[0] == str(categories.tickets)
+    assert 0 < signal.suggestions["categories"][0]["confidence"] <= 1
+    assert signal.category == categories.tickets
+    assert report.version in signal.model_version
+
+
+def test_newest_model_file_is_picked_up(tmp_path, settings, categories):
+    settings.VMESTE_MODEL_DIR = tmp_path
+    assert learning.current("category") is None
+    texts = ["крыша течёт"] * 10 + ["билет не купить"] * 10
+    labels = ["building"] * 10 + ["tickets"] * 10
+    first = learning.train("category", extra=(texts, labels), directory=tmp_path)
+    learning.models.reset()
+    assert learning.current("category").version == first.version
+    import time
+
+    time.sleep(1.1)
+    second = learning.train("category", extra=(texts[::-1], labels[::-1]), directory=tmp_path)
+    learning.models.reset()
+    assert learning.current("category").version == second.version != first.version
+
+
+def test_near_duplicates_among_signals_and_appeals(vk_source, region, file_appeal):
+    appeal = file_appeal(
+        text="В краеведческом музее протекает крыша над залом, на полу стоят вёдра"
+    )
+    first = receive(vk_source, "В краеведческом музее течёт крыша, в зале поставили вёдра", n=1)
+    kinds = {(d["type"], d["id"]) for d in first.duplicates}
+    assert ("appeal", appeal.pk) in kinds
+    second = receive(vk_source, "Крыша краеведческого музея протекает, вёдра в зале", n=2)
+    assert ("signal", first.pk) in {(d["type"], d["id"]) for d in second.duplicates}
+    best = second.duplicates[0]
+    assert "same institution" in best["reasons"] or "то же учреждение" in best["reasons"]
+    other = receive(vk_source, "В драмтеатре на Заречном районе не работает гардероб", n=3)
+    assert other.duplicates == []
+
+
+def test_bulk_command_triages_again(vk_source, capsys):
+    from django.core.management import call_command
+
+    signal = receive(vk_source, "Не работает лифт в музее")
+    Signal.objects.filter(pk=signal.pk).update(kind="", triaged_at=None)
+    call_command("triage", "run")
+    assert '"triaged": 1' in capsys.readouterr().out
+    signal.refresh_from_db()
+    assert signal.kind == Kind.COMPLAINT and signal.triaged_at is not None
+    assert Appeal.objects.count() == 0
