@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tests.access.test_matrix import ROLES, SIGNED_IN
 from vmeste.ideas import services as idea_services
+from vmeste.signals.models import Signal, Source
 
 DOCUMENT = json.loads((Path(__file__).resolve().parents[2] / "docs" / "openapi.json").read_text())
 OPERATIONS = sorted(
@@ -53,6 +54,16 @@ READS: dict[str, tuple[str, dict[str, int]]] = {
     "/api/v1/projects/{slug}/results": ("kultura", PUBLIC),
     "/api/v1/projects/{slug}/similar": ("kultura", PUBLIC),
     "/api/v1/stats/ideas": ("", PUBLIC),
+    # Signals: the operators of the source's organization (the governance centre) and admins.
+    "/api/v1/signals": (
+        "",
+        {**dict.fromkeys(SIGNED_IN, 403), "anonymous": 401, "operator": 200, "admin": 200},
+    ),
+    "/api/v1/signals/{signal_id}": (
+        "SIGNAL",
+        {**dict.fromkeys(SIGNED_IN, 404), "anonymous": 401, "operator": 200, "admin": 200},
+    ),
+    "/api/v1/signals-counters": ("", PUBLIC),
 }
 
 
@@ -84,7 +95,19 @@ def world(region, people, file_appeal, registered):
         submit=True,
     )
     idea_services.idea_moderate(actor=people.moderator, idea=idea, decision="publish")
+    source = Source.objects.create(
+        name="VK", slug="vk", kind=Source.Kind.VK, organization=region.centre
+    )
+    signal = Signal.objects.create(
+        source=source,
+        external_id="wall:1_1",
+        item_type="post",
+        text="Не работает гардероб",
+        posted_at=now,
+        reaction_due_at=now,
+    )
     return {
+        "SIGNAL": str(signal.pk),
         "SUBMITTED": submitted.number,
         "APPEAL": appeal.number,
         "IDEA": str(idea.pk),

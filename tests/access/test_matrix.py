@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from vmeste.ideas import services as idea_services
+from vmeste.signals.models import Signal, Source
 
 ROLES = [
     "anonymous",
@@ -66,6 +67,9 @@ PROJECT_MANAGERS = {"project_admin", "admin"}
 RULES: dict[str, tuple[dict[str, str], dict[str, int]]] = {
     "home": ({}, everyone(200)),
     "healthz": ({}, everyone(200)),
+    "health": ({}, everyone(200)),
+    "ready": ({}, everyone(200)),
+    "pow_challenge": ({}, everyone(200)),
     "organizations:list": ({}, everyone(200)),
     "organizations:geojson": ({}, everyone(200)),
     "organizations:detail": ({"slug": "muzej"}, everyone(200)),
@@ -112,6 +116,18 @@ RULES: dict[str, tuple[dict[str, str], dict[str, int]]] = {
             "reassign",
             "extend",
         )
+    },
+    # Signals: operators of the source's organization (the governance centre) and admins only.
+    "signals:queue": ({}, {**signed_in(403), "operator": 200, "admin": 200}),
+    "signals:card": ({"pk": "SIGNAL"}, {**signed_in(404), "operator": 200, "admin": 200}),
+    **{
+        f"signals:{name}": ({"pk": "SIGNAL"}, signed_in(405))
+        for name in ("create_appeal", "attach", "answer", "dismiss")
+    },
+    # Webhooks answer POST only, with the source's secret.
+    **{
+        f"signal_hooks:hook_{kind}": ({"slug": "vk"}, everyone(405))
+        for kind in ("vk", "telegram", "webhook")
     },
     "ideas:projects": ({}, everyone(200)),
     "ideas:project": ({"slug": "kultura"}, everyone(200)),
@@ -202,7 +218,18 @@ def world(region, people, registered):
     idea_services.experts_assign(
         actor=people.project_admin, project=project, expert=people.expert, idea=idea
     )
-    return {"APPEAL": appeal.number, "IDEA": str(idea.pk)}
+    source = Source.objects.create(
+        name="VK", slug="vk", kind=Source.Kind.VK, organization=region.centre
+    )
+    signal = Signal.objects.create(
+        source=source,
+        external_id="wall:1_1",
+        item_type="post",
+        text="Не работает гардероб",
+        posted_at=now,
+        reaction_due_at=now,
+    )
+    return {"APPEAL": appeal.number, "IDEA": str(idea.pk), "SIGNAL": str(signal.pk)}
 
 
 @pytest.mark.parametrize("name", sorted(RULES))

@@ -158,6 +158,7 @@ def appeal_submit(
     idempotency_key: str = "",
     source: str = Source.WEB,
     contact_phone: str = "",
+    photo_elsewhere: bool = False,
 ) -> tuple[Appeal, bool]:
     """File a new appeal; ``(appeal, created)``. Status: → ``submitted``.
 
@@ -208,7 +209,8 @@ def appeal_submit(
                 _("In this category, give the address or mark the place on the map."),
                 "required",
             )
-        if category.requires_photo and not photos:
+        # An appeal made from a social-network post: the photo stays in the linked post.
+        if category.requires_photo and not photos and not photo_elsewhere:
             errors.add("photos", _("In this category, attach at least one photo."), "required")
     cleaned_photos = photos_clean(photos, errors)
     errors.raise_if_any()

@@ -179,7 +179,12 @@ def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return envelope(request, exc.status, exc.code, str(exc.message), exc.details)
+    response = envelope(request, exc.status, exc.code, str(exc.message), exc.details)
+    if exc.status == 503:
+        from .outage import RETRY_AFTER_SECONDS
+
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @api.exception_handler(ValidationError)
@@ -223,6 +228,11 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 @api.exception_handler(Exception)
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    from .outage import is_outage, outage_response
+
+    if is_outage(exc):
+        # The database or the storage is down: retryable, so 503 with Retry-After, never 500.
+        return outage_response(request, exc)
     logger.exception("unhandled error in %s %s", request.method, request.path)
     return envelope(
         request, 500, "internal_error", _("Something went wrong on our side; please try again.")
@@ -243,3 +253,4 @@ api.add_router("/", "vmeste.organizations.api.router", tags=["organizations"])
 api.add_router("/", "vmeste.accounts.api.router", tags=["accounts"])
 api.add_router("/", "vmeste.appeals.api.router", tags=["appeals"])
 api.add_router("/", "vmeste.ideas.api.router", tags=["ideas"])
+api.add_router("/", "vmeste.signals.api.router", tags=["signals"])

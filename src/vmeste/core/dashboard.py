@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vmeste.appeals import selectors as appeal_selectors
@@ -115,8 +116,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "date_to": date_to,
         "query": request.GET.urlencode(),
         **dashboard_data(group, date_from, date_to),
+        "signals": _signal_counts(date_from, date_to),
     }
     return render(request, "core/dashboard.html", context)
+
+
+def _signal_counts(date_from: dt.date, date_to: dt.date) -> dict[str, int]:
+    """Signals from social networks in the period: first reactions within one working day."""
+    from vmeste.signals.services import signal_counts
+
+    start = timezone.make_aware(dt.datetime.combine(date_from, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min))
+    return signal_counts(start, end)
 
 
 def dashboard_csv(request: HttpRequest) -> HttpResponse:

@@ -9,6 +9,7 @@ from .events import seed_events
 from .ideas import seed_projects
 from .organizations import seed_organizations
 from .people import seed_people
+from .signals import seed_signals
 
 
 def seed_all(*, appeals: int = 300) -> dict[str, int]:
@@ -19,6 +20,7 @@ def seed_all(*, appeals: int = 300) -> dict[str, int]:
     sweep_past()
     projects = seed_projects(people, organizations)
     events = seed_events(organizations)
+    signals = seed_signals(people, organizations)
     return {
         "events": events,
         "projects": projects,
@@ -26,4 +28,5 @@ def seed_all(*, appeals: int = 300) -> dict[str, int]:
         "people": len(people),
         "appeal categories": len(categories),
         "appeals": made,
+        "signals": signals,
     }

@@ -8,7 +8,6 @@ finds the first and creates nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -179,8 +178,9 @@ def signal_create_appeal(
         consent=True,
         institution=institution,
         district=district,
-        address=address,
+        address=address or (institution.address if institution else ""),
         idempotency_key=f"signal-{signal.pk}",
+        photo_elsewhere=bool(signal.url),
         source="signal",
         contact_phone="",
     )
@@ -383,11 +383,15 @@ def signal_overdue_step() -> bool:
     return True
 
 
-def signal_counts(signals: Iterable[Signal] | None = None) -> dict[str, int]:
-    """Open, overdue now, and first reactions on time / late (for the dashboard)."""
+def signal_counts(since: Any = None, until: Any = None) -> dict[str, int]:
+    """Received, open, overdue now, and first reactions on time / late (for the dashboard)."""
     from django.db.models import Count, F, Q
 
     queryset = Signal.objects.all()
+    if since is not None:
+        queryset = queryset.filter(received_at__gte=since)
+    if until is not None:
+        queryset = queryset.filter(received_at__lt=until)
     now = clock.now()
     return queryset.aggregate(
         total=Count("pk"),

@@ -212,6 +212,10 @@ def classify_kind(text: str, tokens: list[str]) -> tuple[str, float, list[str]]:
             if word in words:
                 scores[kind] = scores.get(kind, 0) + weight
                 hits.setdefault(kind, []).append(word)
+    urgent = [w for w in URGENT_WORDS if w in words and URGENT_WORDS[w] >= 2]
+    if urgent:
+        scores[Kind.COMPLAINT] = scores.get(Kind.COMPLAINT, 0) + 2
+        hits.setdefault(Kind.COMPLAINT, []).extend(urgent)
     if "?" in text:
         scores[Kind.QUESTION] = scores.get(Kind.QUESTION, 0) + 1.5
         hits.setdefault(Kind.QUESTION, []).append("?")
@@ -240,6 +244,20 @@ def find_address(text: str) -> str:
     return ""
 
 
+# Words too common to explain anything to an operator.
+STOP = {"у", "в", "на", "и", "не", "с", "по", "за", "к", "о", "от", "до", "из", "что", "это", "как"}
+
+
+def _readable(reasons: list[str]) -> list[str]:
+    """Reasons an operator can read: no prepositions, no bare fragments."""
+    kept = []
+    for reason in reasons:
+        words = [w for w in reason.split() if w not in STOP]
+        if words and max(len(w) for w in words) >= 3 and reason not in kept:
+            kept.append(reason)
+    return kept
+
+
 def _suggest(target: str, texts: list[str]) -> tuple[list[list[Suggestion]], str]:
     """Top-3 suggestions per text from the newest trained model of ``target`` (slugs → rows)."""
     from vmeste.appeals.models import Category
@@ -263,7 +281,7 @@ def _suggest(target: str, texts: list[str]) -> tuple[list[list[Suggestion]], str
             row = rows.get(label)
             if row is None:
                 continue
-            reasons = model.reasons(text, label, n=5) if rank == 0 else []
+            reasons = _readable(model.reasons(text, label, n=8))[:5] if rank == 0 else []
             suggestions.append(Suggestion(row.pk, str(row), float(confidence), reasons))
         result.append(suggestions)
     return result, model.version
@@ -432,7 +450,7 @@ def find_duplicates(signal: Signal, vector: np.ndarray) -> list[dict[str, Any]]:
                     "type": "signal",
                     "id": other.pk,
                     "label": other.clean_text[:80],
-                    "score": round(combined, 3),
+                    "score": round(min(combined, 1.0), 3),
                     "reasons": reasons,
                 }
             )
@@ -446,7 +464,7 @@ def find_duplicates(signal: Signal, vector: np.ndarray) -> list[dict[str, Any]]:
                     "type": "appeal",
                     "id": appeal.pk,
                     "label": appeal.number,
-                    "score": round(combined, 3),
+                    "score": round(min(combined, 1.0), 3),
                     "reasons": reasons,
                 }
             )
