@@ -16,3 +16,5 @@ VMESTE_VK_API_BASE = "http://127.0.0.1:9/vk"
 VMESTE_TELEGRAM_API_BASE = "http://127.0.0.1:9/telegram"
 VMESTE_DELIVERY_TIMEOUT = 2.0
 VMESTE_MODEL_DIR = VAR_DIR / "test-models"  # noqa: F405
+# The proof-of-work on sign-up and password reset is off; tests/reliability/test_pow.py turns it on.
+VMESTE_POW = False

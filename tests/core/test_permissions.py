@@ -68,8 +68,9 @@ def test_permission_table(who, action, obj, allowed, region, people) -> None:
 def test_every_registered_action_is_in_a_table() -> None:
     from tests.appeals.test_workflow import RULE_TABLE as APPEAL_RULES
     from tests.ideas.test_stages import RULE_TABLE as IDEA_RULES
+    from tests.signals.test_rules import RULE_TABLE as SIGNAL_RULES
 
-    tables = [TABLE, APPEAL_RULES, IDEA_RULES]
+    tables = [TABLE, APPEAL_RULES, IDEA_RULES, SIGNAL_RULES]
     assert set(actions()) == {row[0] for table in tables for row in table}
 
 

@@ -34,6 +34,13 @@ class SignupForm(forms.Form):
 
     field_order = ["email", "password1", "password2", "display_name", "personal_data_consent"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A short proof-of-work against sign-up bots (core/pow.py), when VMESTE_POW is on.
+        from vmeste.core.pow import add_field
+
+        add_field(self)
+
     def clean_website(self) -> str:
         if self.cleaned_data.get("website"):
             raise forms.ValidationError(_("This field must stay empty."))

@@ -159,6 +159,13 @@ ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "vmeste.accounts.forms.SignupForm"
 ACCOUNT_ADAPTER = "vmeste.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"reset_password": "vmeste.accounts.password_reset.ResetPasswordForm"}
+# Proof-of-work (self-hosted ALTCHA, core/pow.py) on sign-up and password reset; the key is derived
+# from SECRET_KEY. The counter range sets the work: ~0.5–2 s in a phone's browser by default.
+VMESTE_POW = env_bool("VMESTE_POW", default=True)
+VMESTE_POW_MIN_NUMBER = int(os.environ.get("VMESTE_POW_MIN_NUMBER", "5000"))
+VMESTE_POW_MAX_NUMBER = int(os.environ.get("VMESTE_POW_MAX_NUMBER", "50000"))
+VMESTE_POW_EXPIRES = int(os.environ.get("VMESTE_POW_EXPIRES", "600"))
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Вместе] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

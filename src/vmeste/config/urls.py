@@ -7,6 +7,7 @@ from django.views.static import serve
 
 from vmeste.core import dashboard as dashboard_views
 from vmeste.core import health as health_views
+from vmeste.core import pow as pow_views
 from vmeste.core import views as core_views
 from vmeste.core.api import api
 from vmeste.organizations import views as organization_views
@@ -17,6 +18,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("health/", health_views.health, name="health"),
     path("ready/", health_views.ready, name="ready"),
+    path("pow/challenge/", pow_views.challenge_view, name="pow_challenge"),
     path("organizations/", include("vmeste.organizations.urls")),
     path("events/", organization_views.event_calendar, name="events"),
     path("events.ics", organization_views.events_ical, name="events_ical"),

@@ -13,3 +13,4 @@ class CoreConfig(AppConfig):
         from .search import sqlite_unicode_lower
 
         connection_created.connect(sqlite_unicode_lower, dispatch_uid="vmeste-sqlite-lower")
+        from . import task_recovery  # noqa: F401  (the sweep step that requeues lost tasks)

@@ -77,7 +77,11 @@ class DomainErrorMiddleware:
         from django.contrib.auth.views import redirect_to_login
 
         from .errors import DomainError, Forbidden, NotAuthenticated, NotFound
+        from .outage import ServiceUnavailable, is_outage, outage_response
 
+        if is_outage(exception) or isinstance(exception, ServiceUnavailable):
+            # The database or the storage is down: a retryable 503 page, never a 500.
+            return outage_response(request, exception)
         if not isinstance(exception, DomainError):
             return None
         if isinstance(exception, NotAuthenticated):

@@ -57,4 +57,22 @@ def sweep_run(*, limit_per_step: int = 1000, only: list[str] | None = None) -> S
                 break
             count += 1
         handled[name] = count
+    _record_run()
     return SweepReport(handled=handled)
+
+
+# Where the readiness check (core/health.py) finds when the sweep last finished a pass. The shared
+# cache (Redis in production) makes a worker's run visible to every web process.
+LAST_RUN_CACHE_KEY = "vmeste:sweep:last_run"
+
+
+def _record_run() -> None:
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    try:
+        # Wall-clock time, not clock.now(): operators compare it with the real time.
+        cache.set(LAST_RUN_CACHE_KEY, timezone.now().isoformat(), timeout=7 * 24 * 3600)
+    except Exception:
+        # A cache outage must not fail the sweep itself; readiness then reports "unknown".
+        logger.warning("could not record the sweep run in the cache", exc_info=True)

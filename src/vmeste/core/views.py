@@ -56,6 +56,14 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
+    import sys
+
+    from .outage import is_outage, outage_response
+
+    # An outage raised outside a view (in a middleware, say) still answers 503, not 500.
+    exc = sys.exc_info()[1]
+    if is_outage(exc):
+        return outage_response(request, exc)
     return render(request, "500.html", status=500)
 
 

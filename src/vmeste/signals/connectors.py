@@ -187,7 +187,8 @@ def telegram_parse(payload: dict[str, Any]) -> Delivery:
         raise PayloadError(_("Field «chat» must be an object."))
     chat_id = _int(chat.get("id"), "chat.id")
     message_id = _int(message.get("message_id"), "message_id")
-    sender = message.get("from") if isinstance(message.get("from"), dict) else {}
+    found = message.get("from")
+    sender: dict[str, Any] = found if isinstance(found, dict) else {}
     handle = sender.get("username") or chat.get("username") or ""
     name = " ".join(
         str(sender.get(k, "")) for k in ("first_name", "last_name") if sender.get(k)
@@ -238,7 +239,8 @@ def generic_items(payload: Any) -> list[Item]:
                 )
             if timezone.is_naive(posted):
                 posted = timezone.make_aware(posted)
-        url = row.get("url") if isinstance(row.get("url"), str) else ""
+        link = row.get("url")
+        url: str = link if isinstance(link, str) else ""
         items.append(
             Item(
                 external_id=str(external_id)[:200],

@@ -100,10 +100,11 @@ def _card(
     }
     if signal.is_open:
         context.update(
-            create_form=forms.get("create") or CreateAppealForm(initial=_initial(signal)),
-            attach_form=forms.get("attach") or AttachForm(),
-            answer_form=forms.get("answer") or AnswerForm(),
-            dismiss_form=forms.get("dismiss") or DismissForm(),
+            create_form=forms.get("create")
+            or CreateAppealForm(initial=_initial(signal), prefix="appeal"),
+            attach_form=forms.get("attach") or AttachForm(prefix="attach"),
+            answer_form=forms.get("answer") or AnswerForm(prefix="answer"),
+            dismiss_form=forms.get("dismiss") or DismissForm(prefix="dismiss"),
         )
     return render(request, "signals/card.html", context, status=status)
 
@@ -118,7 +119,7 @@ def card(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def create_appeal(request: HttpRequest, pk: int) -> HttpResponse:
     signal = _get(request, pk)
-    form = CreateAppealForm(request.POST)
+    form = CreateAppealForm(request.POST, prefix="appeal")
     if form.is_valid():
         data = form.cleaned_data
         appeal = run_service(
@@ -145,7 +146,7 @@ def create_appeal(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attach(request: HttpRequest, pk: int) -> HttpResponse:
     signal = _get(request, pk)
-    form = AttachForm(request.POST)
+    form = AttachForm(request.POST, prefix="attach")
     if form.is_valid():
         appeal = run_service(
             form,
@@ -165,7 +166,7 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     signal = _get(request, pk)
-    form = AnswerForm(request.POST)
+    form = AnswerForm(request.POST, prefix="answer")
     if form.is_valid():
         reply = run_service(
             form,
@@ -183,7 +184,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     signal = _get(request, pk)
-    form = DismissForm(request.POST)
+    form = DismissForm(request.POST, prefix="dismiss")
     if form.is_valid():
         done = run_service(
             form,

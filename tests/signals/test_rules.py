@@ -1,0 +1,43 @@
+"""Who may work signals: role × action × signal → allowed (complete with the core table)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from tests.core.test_permissions import ALL
+from vmeste.core.permissions import can
+from vmeste.signals.models import Signal, Source
+
+pytestmark = pytest.mark.django_db
+
+# action, the organization owning the signal's source (None: no object), who may
+RULE_TABLE = [
+    ("signal.queue", None, {"operator", "admin"}),
+    ("signal.work", "centre", {"operator", "admin"}),
+    # A museum's own page: the governance centre is not above the museum, so its operator may not.
+    ("signal.work", "museum", {"admin"}),
+    ("signal.work", "region", {"admin"}),
+]
+
+
+@pytest.mark.parametrize("who", ALL)
+@pytest.mark.parametrize(("action", "owner", "allowed"), RULE_TABLE, ids=str)
+def test_signal_rules(who, action, owner, allowed, region, people) -> None:
+    signal = None
+    if owner:
+        source = Source.objects.create(
+            name=owner, slug=owner, kind=Source.Kind.VK, organization=getattr(region, owner)
+        )
+        now = timezone.now()
+        signal = Signal.objects.create(
+            source=source,
+            external_id="1",
+            item_type="post",
+            text="текст",
+            posted_at=now,
+            reaction_due_at=now,
+        )
+    user = people.get(who) or AnonymousUser()
+    assert can(user, action, signal) is (who in allowed)
