@@ -4,9 +4,10 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 export PYTHONDONTWRITEBYTECODE := 1
+BENCH_SCALE ?= small
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test test-fast lint format lock openapi messages browser-deps serve worker clean screenshots
+.PHONY: help demo test test-fast lint format lock openapi messages browser-deps serve worker clean screenshots bench bench-deps
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -72,6 +73,14 @@ screenshots: $(STAMP) browser-deps ## Render the main demo pages into docs/scree
 	$(BIN)/vmeste migrate -v0
 	$(BIN)/vmeste seed-demo --if-empty
 	$(BIN)/vmeste screenshots
+
+bench-deps: ## Install Debian's wrk and nginx for the benchmarks (needs root or sudo)
+	@{ command -v wrk && test -x /usr/sbin/nginx; } >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk nginx >/dev/null; }
+
+bench: $(VENV)/.installed bench-deps ## Seed PostgreSQL (BENCH_SCALE=small|full) and run the load scenarios
+	BENCH_SCALE=$(BENCH_SCALE) $(BIN)/python bench/run.py
 
 clean: ## Remove the virtual environment and local data
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

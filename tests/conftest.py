@@ -26,6 +26,18 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _own_models(settings: Any, tmp_path: Any) -> Any:
+    """Each test trains and reads its own triage models and institution names."""
+    from vmeste.signals import learning, places
+
+    settings.VMESTE_MODEL_DIR = tmp_path / "models"
+    learning.models.reset()
+    places.reset()
+    yield
+    learning.models.reset()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> Any:
     """Each test starts with an empty cache (the dashboard and rate limits keep state there)."""
     from django.core.cache import cache

@@ -11,6 +11,7 @@ import pytest
 
 from tests.appeals.conftest import categories, file_appeal, registered  # noqa: F401  (fixtures)
 from tests.ideas.conftest import project  # noqa: F401  (fixtures)
+from tests.signals.conftest import fake_network, vk_source  # noqa: F401  (fixtures)
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = [

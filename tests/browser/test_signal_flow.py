@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from tests.browser.test_appeal_flow import sign_in
-from tests.signals.conftest import fake_network, vk_message, vk_source  # noqa: F401  (fixtures)
+from tests.signals.conftest import vk_message
 from vmeste.appeals import services as appeal_services
 from vmeste.appeals.models import Appeal, Category, RoutingRule
 from vmeste.core.sweep import sweep_run

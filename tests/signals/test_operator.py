@@ -10,7 +10,8 @@ from django.test import TestCase
 
 from tests.appeals.conftest import answered
 from vmeste.appeals import services as appeal_services
-from vmeste.appeals.models import Appeal, Source as AppealSource, Status
+from vmeste.appeals.models import Appeal, Status
+from vmeste.appeals.models import Source as AppealSource
 from vmeste.core.audit import audit_history
 from vmeste.core.errors import Conflict, NotFound, ValidationFailed
 from vmeste.core.sweep import sweep_run
@@ -56,7 +57,7 @@ def test_create_appeal_prefilled_linked_and_labelled(vk_signal, people, categori
     assert vk_signal.appeal == appeal and vk_signal.reacted_at is not None
     assert appeal.source == AppealSource.SIGNAL and appeal.institution == region.museum
     assert appeal.status == Status.SUBMITTED
-    entry = [e for e in audit_history(vk_signal) if e.action == "signal.appeal_created"][0]
+    entry = next(e for e in audit_history(vk_signal) if e.action == "signal.appeal_created")
     assert entry.actor == people.operator and entry.data["author_handle"] == "id5552"
     assert entry.data["on_time"] is True
     # No model suggested the category: the operator's choice is a training label.

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def signals(client, vk_source, categories):
     made = []
-    for n, body in enumerate(
+    for _n, body in enumerate(
         [
             vk_message("Срочно! В краеведческом музее искрит проводка", message_id=1, event_id="a"),
             vk_wall_post("Спасибо музею за экскурсию", post_id=2, event_id="b"),
@@ -126,3 +126,14 @@ def test_api_hides_signals_from_other_staff(client, people, signals):
         **auth,
     )
     assert response.status_code == 404
+
+
+def test_dashboard_counts_first_reactions(client, people, signals):
+    from vmeste.signals import services
+
+    services.signal_dismiss(actor=people.operator, signal=signals[1], reason="thanks")
+    page = client.get("/dashboard/").content.decode()
+    assert "Сигналы из социальных сетей" in page
+    block = page[page.index("Сигналы из социальных сетей") :]
+    assert "<strong>3</strong> поступило" in block
+    assert "<strong>1</strong> реакция в срок" in block

@@ -14,19 +14,9 @@ from vmeste.signals.services import ingest
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh(settings, tmp_path):
-    settings.VMESTE_MODEL_DIR = tmp_path / "models"
-    places.reset()
-    learning.models.reset()
-    yield
-    learning.models.reset()
-
-
 def receive(source, text, n=1):
-    from django.utils import timezone
-
     from django.test import TestCase
+    from django.utils import timezone
 
     item = Item(external_id=f"t{n}", item_type="post", text=text, posted_at=timezone.now())
     with TestCase.captureOnCommitCallbacks(execute=True):

@@ -131,6 +131,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A read replica (streaming replication) for public pages read by anonymous visitors: see
+# vmeste/core/db_router.py and docs/deploy.md. Without DATABASE_REPLICA_URL everything uses default.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["vmeste.core.db_router.ReplicaRouter"]
+MIDDLEWARE = [*MIDDLEWARE, "vmeste.core.db_router.ReplicaReadMiddleware"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -42,7 +42,14 @@ def _token_auth() -> Any:
 API_AUTH = [_token_auth(), django_auth]
 
 # Declared on every operation so that the OpenAPI document lists the answers a client can get.
-ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+# 503: the database or the file storage is unavailable; retry later (with the same idempotency key).
+ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    404: ErrorOut,
+    422: ErrorOut,
+    429: ErrorOut,
+    503: ErrorOut,
+}
 AUTH_ERRORS: dict[int, type[Schema]] = {**ERRORS, 401: ErrorOut, 403: ErrorOut}
 
 

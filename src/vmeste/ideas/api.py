@@ -8,6 +8,7 @@ from ninja import Field, Query, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import PageNumberPagination, paginate
 
+from vmeste.appeals.masking import mask_contacts
 from vmeste.core.api import API_AUTH, AUTH_ERRORS, ERRORS, ErrorOut
 from vmeste.core.errors import NotFound
 from vmeste.core.http import signed_in
@@ -133,7 +134,7 @@ def idea_out(idea: Idea) -> dict[str, Any]:
         "id": idea.pk,
         "project": idea.project.slug,
         "title": idea.title,
-        "text": idea.text,
+        "text": mask_contacts(idea.text),
         "status": idea.status,
         "direction_id": idea.direction_id,
         "institution_id": idea.institution_id,
@@ -350,7 +351,7 @@ def comment_out(c: Comment) -> dict[str, Any]:
         "parent_id": c.parent_id,
         "depth": c.depth,
         "author": c.author.public_name,
-        "text": "" if c.hidden_at else c.text,
+        "text": "" if c.hidden_at else mask_contacts(c.text),
         "created_at": c.created_at,
         "hidden": c.hidden_at is not None,
         "hidden_reason": c.hidden_reason,
@@ -492,8 +493,8 @@ def suggestion_out(s: Suggestion) -> dict[str, Any]:
     return {
         "id": s.pk,
         "state": s.state,
-        "text": s.text,
-        "comment": s.comment,
+        "text": mask_contacts(s.text),
+        "comment": mask_contacts(s.comment),
         "author": s.author.public_name,
     }
 

@@ -20,3 +20,11 @@ def idea_status(value: str) -> str:
         return str(IdeaStatus(value).label)
     except ValueError:
         return value
+
+
+@register.filter
+def masked(value: str) -> str:
+    """Phones and e-mails in residents' public text replaced by placeholders."""
+    from vmeste.appeals.masking import mask_contacts
+
+    return mask_contacts(str(value or ""))

