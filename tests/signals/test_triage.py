@@ -156,3 +156,10 @@ def test_bulk_command_triages_again(vk_source, capsys):
     signal.refresh_from_db()
     assert signal.kind == Kind.COMPLAINT and signal.triaged_at is not None
     assert Appeal.objects.count() == 0
+
+
+def test_address_by_pattern_else_by_named_places(settings):
+    assert triage.find_address("Яма у дома на ул. Ленина, 12, уже месяц") == "ул. Ленина, 12"
+    assert triage.find_address("В Приозёрске у памятника не горят фонари") == "Приозёрске"
+    settings.VMESTE_TRIAGE_NER = False
+    assert triage.find_address("В Приозёрске у памятника не горят фонари") == ""

@@ -55,6 +55,17 @@ def person_spans(text: str) -> list[tuple[int, int]]:
     return [(span.start, span.stop) for span in doc.spans if span.type == "PER"]
 
 
+def location_spans(text: str) -> list[str]:
+    """Places named in the text (natasha's LOC entities): streets, towns, squares."""
+    from natasha import Doc
+
+    segmenter, tagger = _Ner.get()
+    doc = Doc(text)
+    doc.segment(segmenter)
+    doc.tag_ner(tagger)
+    return [span.text for span in doc.spans if span.type == "LOC"]
+
+
 def mask_personal_data(text: str) -> str:
     """Contacts and names of private persons replaced by placeholders."""
     spans = person_spans(text)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -238,10 +239,15 @@ def classify_urgency(tokens: list[str], kind: str) -> tuple[int, list[str]]:
 
 
 def find_address(text: str) -> str:
+    """A street address by pattern («ул. Ленина, 12»), else the places natasha recognises."""
     match = STREET.search(text)
     if match:
         return match.group(0).strip(" ,.")[:300]
-    return ""
+    if not settings.VMESTE_TRIAGE_NER:
+        return ""
+    from vmeste.appeals.masking import location_spans
+
+    return ", ".join(dict.fromkeys(location_spans(text)))[:300]
 
 
 # Words too common to explain anything to an operator.
