@@ -251,6 +251,8 @@ VMESTE_MODEL_DIR = Path(os.environ.get("VMESTE_MODEL_DIR", VAR_DIR / "models"))
 VMESTE_VK_API_BASE = os.environ.get("VMESTE_VK_API_BASE", "https://api.vk.com/method")
 VMESTE_TELEGRAM_API_BASE = os.environ.get("VMESTE_TELEGRAM_API_BASE", "https://api.telegram.org")
 VMESTE_DELIVERY_TIMEOUT = float(os.environ.get("VMESTE_DELIVERY_TIMEOUT", "10"))
+# Places named in a signal without a street address come from natasha's NER (~250 MB in the worker).
+VMESTE_TRIAGE_NER = env_bool("VMESTE_TRIAGE_NER", default=True)
 
 # The text version a resident accepts when consenting to personal-data processing (152-ФЗ).
 PERSONAL_DATA_CONSENT_VERSION = "2026-12-01"
