@@ -9,7 +9,7 @@ from tests.ideas.conftest import day, shortlisted
 from vmeste.accounts.models import User
 from vmeste.ideas import services as idea_services
 from vmeste.opendata.exports import exports_make_period
-from vmeste.opendata.models import Export
+from vmeste.opendata.models import Export, ExportPeriod
 from vmeste.opendata.sweep import opendata_monthly_step
 
 
@@ -46,9 +46,14 @@ def test_exports_contain_no_personal_data(
     assert votes[0]["votes"] == 1 and votes[0]["idea_id"] == idea.pk
 
 
-def test_the_sweep_exports_the_last_month_once_and_the_page_lists_it(client, region) -> None:
+def test_the_sweep_exports_the_last_month_once_and_the_page_lists_it(
+    client, region, django_capture_on_commit_callbacks
+) -> None:
     with time_machine.travel(dt.datetime(2026, 12, 2, 10, tzinfo=dt.UTC), tick=False):
-        assert opendata_monthly_step() is True
+        with django_capture_on_commit_callbacks(execute=True) as queued:
+            assert opendata_monthly_step() is True
+        assert len(queued) == 1  # the export is a task for the worker, not done in the sweep
+        assert ExportPeriod.objects.get().finished_at is not None
         assert opendata_monthly_step() is False
     export = Export.objects.get(kind="appeals", fmt="csv")
     assert (export.date_from, export.date_to) == (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
@@ -59,3 +64,38 @@ def test_the_sweep_exports_the_last_month_once_and_the_page_lists_it(client, reg
 def test_the_command(region, capsys) -> None:
     call_command("opendata_export", "--from", "2026-11-01", "--to", "2026-11-30")
     assert "appeals-2026-11-01-2026-11-30.csv" in capsys.readouterr().out
+
+
+def test_the_sweep_queues_a_period_once_while_its_export_runs(
+    region, django_capture_on_commit_callbacks
+) -> None:
+    """The export of a month takes minutes: the sweep of the next minute does not queue it again."""
+    with time_machine.travel(dt.datetime(2026, 12, 2, 10, tzinfo=dt.UTC), tick=False):
+        with django_capture_on_commit_callbacks(execute=False) as queued:
+            assert opendata_monthly_step() is True
+            assert opendata_monthly_step() is False
+        assert len(queued) == 1 and not Export.objects.exists()
+
+
+def test_streamed_files_are_the_same_as_whole_ones(registered, people, project) -> None:
+    """CSV and JSON written row by row equal csv.DictWriter and json.dumps of all rows."""
+    import csv
+    import io
+
+    from vmeste.opendata.exports import SCHEMAS, SOURCES
+
+    answered(registered(text="Сломаны кресла в третьем ряду."), people)
+    registered(text="Протекает крыша в зале.")
+    today = dt.date.today()
+    for export in exports_make_period(dt.date(2026, 1, 1), today):
+        rows = list(SOURCES[export.kind](dt.date(2026, 1, 1), today))
+        content = export.file.read()
+        if export.fmt == "json":
+            assert content == json.dumps(rows, ensure_ascii=False, indent=1).encode()
+        else:
+            out = io.StringIO()
+            writer = csv.DictWriter(out, fieldnames=[c for c, _d in SCHEMAS[export.kind]])
+            writer.writeheader()
+            writer.writerows(rows)
+            assert content == ("\ufeff" + out.getvalue()).encode()
+        assert export.rows == len(rows)

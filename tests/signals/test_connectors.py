@@ -251,3 +251,10 @@ def test_file_import_csv_and_json_is_idempotent(tmp_path, hook_source):
     call_command("signals_import", str(json_file), source="monitoring")
     call_command("signals_import", str(csv_file), source="monitoring")
     assert sorted(Signal.objects.values_list("external_id", flat=True)) == ["1", "j1"]
+
+
+def test_vk_nan_and_infinity_are_not_json(client, vk_source):
+    body = b'{"type": "wall_post_new", "group_id": 218000001, "secret": "vk-secret-1", "object": {"id": Infinity}}'
+    response = post_json(client, VK, body)
+    assert response.status_code == 400
+    assert not RawEvent.objects.exists()

@@ -217,3 +217,28 @@ def test_reaction_deadline_is_one_working_day_and_swept(client, vk_source, categ
     assert signal.overdue_at is not None
     assert [e.action for e in audit_history(signal)].count("signal.overdue") == 1
     assert counts["overdue_now"] == 1 and counts["open"] == 1
+
+
+def test_attach_refuses_a_private_appeal(client, vk_source, people, file_appeal, categories):
+    private = file_appeal(category=categories.private)
+    private = appeal_services.appeal_moderate(
+        actor=people.moderator, appeal=private, decision="register"
+    )
+    signal = hook(client, "/hooks/vk/vk-muzej/", vk_wall_post("Нахамили в кассе музея"))
+    with pytest.raises(ValidationFailed) as error:
+        services.signal_attach(actor=people.operator, signal=signal, number=private.number)
+    assert error.value.details["errors"][0]["code"] == "not_public"
+    signal.refresh_from_db()
+    assert signal.is_open and signal.appeal is None
+
+
+def test_the_same_post_racing_under_two_keys_is_stored_once(vk_source):
+    from django.utils import timezone
+
+    from vmeste.signals.connectors import Delivery, Item
+
+    item = Item(external_id="wall:-1_1", item_type="post", text="текст", posted_at=timezone.now())
+    services.ingest(vk_source, Delivery(key="a", event_type="t", items=[item]), {})
+    raw, created = services.ingest(vk_source, Delivery(key="b", event_type="t", items=[item]), {})
+    assert created == [] and raw.key == "b"
+    assert Signal.objects.count() == 1

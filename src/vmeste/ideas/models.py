@@ -280,7 +280,15 @@ class Idea(models.Model):
         verbose_name = _("idea")
         verbose_name_plural = _("ideas")
         ordering = ["-published_at", "-id"]
-        indexes = [models.Index(fields=["project", "status", "-vote_count"])]
+        indexes = [
+            models.Index(fields=["project", "status", "-vote_count"]),
+            # The list of a project's ideas, newest first, with or without a direction filter.
+            models.Index(
+                fields=["project", "direction", "-published_at", "-id"],
+                name="idea_list_direction_new",
+            ),
+            models.Index(fields=["project", "-published_at", "-id"], name="idea_list_new"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -62,7 +62,9 @@ def project_list(*, user: Any = None, phase: str | None = None) -> list[Project]
 def project_get_for(*, user: Any, slug: str) -> Project:
     project = (
         Project.objects.select_related("organizer", "counter")
-        .prefetch_related("stages", "directions", "criteria", "institutions")
+        # The rules read the stages for every action, the pages list the directions; the
+        # criteria and institutions are read where needed (one query there, none on every page).
+        .prefetch_related("stages", "directions")
         .filter(slug=slug)
         .first()
     )
@@ -103,21 +105,24 @@ def idea_list(*, project: Project, user: Any, filters: IdeaFilters | None = None
 
 
 def idea_get_for(*, user: Any, project: Project, idea_id: int) -> Idea:
+    # merged_into, duplicate_of and responsible are rarely set and shown only then: a join each
+    # for every idea costs more (planning a 9-table join) than the odd query when one is there.
+    full_project = bool(getattr(project, "_prefetched_objects_cache", None))
+    related = ["direction", "institution", "author"]
+    if not full_project:
+        related.append("project__organizer")
     idea = (
-        Idea.objects.select_related(
-            "project__organizer",
-            "direction",
-            "institution",
-            "author",
-            "merged_into",
-            "duplicate_of",
-            "responsible",
-        )
+        Idea.objects.select_related(*related)
         .prefetch_related("coauthors")
         .filter(project=project, pk=idea_id)
         .first()
     )
-    if idea is None or not can(user, "idea.view", idea):
+    if idea is None:
+        raise NotFound()
+    if full_project:
+        # The page's project has its stages prefetched: the rules read them for every action.
+        idea.project = project
+    if not can(user, "idea.view", idea):
         raise NotFound()
     return idea
 
@@ -132,11 +137,30 @@ def my_votes(user: Any, project: Project) -> set[int]:
     )
 
 
-def comment_tree(idea: Idea) -> list[Comment]:
-    """Comments in thread order (each followed by its replies), three levels deep."""
-    comments = list(
-        Comment.objects.filter(idea=idea).select_related("author").order_by("created_at", "id")
-    )
+# What a thread shows of a comment and its author when nobody's own actions are on it.
+PUBLIC_COMMENT_FIELDS = (
+    "id",
+    "idea_id",
+    "parent_id",
+    "depth",
+    "text",
+    "created_at",
+    "edited_at",
+    "hidden_at",
+    "hidden_reason",
+    "author__id",
+    "author__display_name",
+    "author__anonymized_at",
+)
+
+
+def comment_tree(idea: Idea, *, public: bool = False) -> list[Comment]:
+    """Comments in thread order (each followed by its replies), three levels deep. ``public``
+    reads only what the thread shows to everybody (not the authors' other fields)."""
+    qs = Comment.objects.filter(idea=idea).select_related("author").order_by("created_at", "id")
+    if public:
+        qs = qs.only(*PUBLIC_COMMENT_FIELDS)
+    comments = list(qs)
     children: dict[int | None, list[Comment]] = {}
     for comment in comments:
         children.setdefault(comment.parent_id, []).append(comment)

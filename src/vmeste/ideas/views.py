@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,7 +20,7 @@ from vmeste.core.forms import run_service
 from vmeste.core.http import is_htmx, signed_in
 from vmeste.core.permissions import can, require
 
-from . import selectors, services, similar
+from . import fragments, selectors, services, similar
 from .forms import (
     AssignExpertForm,
     CommentForm,
@@ -85,31 +87,52 @@ def _filters(request: HttpRequest) -> selectors.IdeaFilters:
     )
 
 
+def _idea_list_html(
+    request: HttpRequest, project: Project, filters: selectors.IdeaFilters, my_votes: set[int]
+) -> str:
+    """The cards, the count and the pages; the same for everybody who has not voted in the
+    project (and asks for the list of all, not «only mine»), so that variant is cached."""
+    query = request.GET.copy()
+    query.pop("page", None)
+
+    def render_list() -> str:
+        page = Paginator(
+            selectors.idea_list(project=project, user=request.user, filters=filters), 20
+        ).get_page(request.GET.get("page"))
+        return render_to_string(
+            "ideas/_idea_list.html",
+            {"page": page, "query": query.urlencode(), "my_votes": my_votes},
+        )
+
+    if my_votes or filters.mine:
+        return render_list()
+    return fragments.cached(
+        "idea_list",
+        fragments.idea_list_key(project.pk, repr(sorted(request.GET.lists()))),
+        render_list,
+    )
+
+
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     project = _project(request, slug)
     filters = _filters(request)
-    page = Paginator(
-        selectors.idea_list(project=project, user=request.user, filters=filters), 20
-    ).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    my_votes = selectors.my_votes(request.user, project)
+    idea_list_html = _idea_list_html(request, project, filters, my_votes)
+    if is_htmx(request):
+        return HttpResponse(idea_list_html)
     context = {
         "project": project,
-        "page": page,
+        "idea_list_html": mark_safe(idea_list_html),
         "filters": filters,
-        "query": query.urlencode(),
         "stages": list(project.stages.all()),
         "active": project.stages_active(),
         "counter": selectors.counter(project),
-        "my_votes": selectors.my_votes(request.user, project),
         "can_propose": can(request.user, "idea.propose", project),
         "can_manage": can(request.user, "project.manage", project),
         "statuses": IdeaStatus.choices,
         "following": request.user.is_authenticated
         and project.followers.filter(user=request.user, idea__isnull=True).exists(),
     }
-    if is_htmx(request):
-        return render(request, "ideas/_idea_list.html", context)
     return render(request, "ideas/project.html", context)
 
 
@@ -175,36 +198,65 @@ def similar_ideas(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "ideas/_similar.html", {"project": project, "found": found})
 
 
+def _comments_html(request: HttpRequest, idea: Idea, context: dict[str, Any]) -> str:
+    """The comment thread. Without reply, report or hide forms and without one's own comments
+    (a visitor, a resident reading a closed discussion) it is the same for everybody: cached until
+    a comment of the idea changes."""
+    can_do, user = context["can"], request.user
+
+    def render_thread(for_request: HttpRequest | None) -> str:
+        if for_request is None:  # the variant without forms
+            return fragments.public_thread_html(selectors.comment_tree(idea, public=True))
+        return render_to_string(
+            "ideas/_comments.html",
+            {**context, "comments": selectors.comment_tree(idea), "user": user},
+            request=for_request,
+        )
+
+    personal = (
+        can_do["idea.comment"]
+        or can_do["idea.report"]
+        or can_do["idea.moderate"]
+        or (user.is_authenticated and Comment.objects.filter(idea=idea, author=user).exists())
+    )
+    if personal:
+        return mark_safe(render_thread(request))
+    html = fragments.cached(
+        "comments", fragments.comments_key(idea.pk, idea.project_id), lambda: render_thread(None)
+    )
+    return mark_safe(html)
+
+
 def idea_detail(request: HttpRequest, slug: str, idea_id: int) -> HttpResponse:
     project = _project(request, slug)
     idea = _idea(request, project, idea_id)
     user = request.user
     is_author = user.is_authenticated and (idea.author_id == user.pk)
+    can_do = {
+        action: can(user, action, idea)
+        for action in (
+            "idea.edit",
+            "idea.withdraw",
+            "idea.moderate",
+            "idea.comment",
+            "idea.report",
+            "idea.review",
+            "idea.decide",
+            "idea.suggest",
+            "idea.accept_suggestion",
+            "idea.vote",
+            "idea.implement",
+        )
+    }
     context: dict[str, Any] = {
         "project": project,
         "idea": idea,
         "is_author": is_author,
-        "comments": selectors.comment_tree(idea),
         "history": selectors.idea_history(idea),
         "diffs": selectors.version_diffs(idea),
         "suggestions": selectors.suggestions_of(idea),
         "voted": idea.pk in selectors.my_votes(user, project),
-        "can": {
-            action: can(user, action, idea)
-            for action in (
-                "idea.edit",
-                "idea.withdraw",
-                "idea.moderate",
-                "idea.comment",
-                "idea.report",
-                "idea.review",
-                "idea.decide",
-                "idea.suggest",
-                "idea.accept_suggestion",
-                "idea.vote",
-                "idea.implement",
-            )
-        },
+        "can": can_do,
         "comment_form": CommentForm(),
         "report_form": ReportForm(),
         "hide_form": HideForm(),
@@ -227,6 +279,7 @@ def idea_detail(request: HttpRequest, slug: str, idea_id: int) -> HttpResponse:
         "criteria": list(project.criteria.all()) if can(user, "idea.review", idea) else [],
         "comment_edit_minutes": Comment.EDIT_MINUTES,
     }
+    context["comments_html"] = _comments_html(request, idea, context)
     return render(request, "ideas/idea.html", context)
 
 

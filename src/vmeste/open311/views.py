@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from vmeste.accounts.tokens import token_user
 from vmeste.appeals import services as appeal_services
-from vmeste.appeals.models import PUBLISHED, Appeal, Category, Source, Status
+from vmeste.appeals.models import PUBLISHED, Answer, Appeal, Category, Photo, Source, Status
 from vmeste.core import clock
 from vmeste.core.errors import DomainError, ValidationFailed
 from vmeste.organizations.models import District, Organization
@@ -137,8 +137,15 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpRespons
 
 
 def _request(appeal: Appeal, request: HttpRequest) -> dict[str, Any]:
-    photo = appeal.photos.filter(answer__isnull=True).first()
-    answer = appeal.answers.filter(state="approved").order_by("-published_at").first()
+    # Both lists come from the Prefetch objects of requests_view (no query per appeal).
+    photos = getattr(appeal, "author_photos", None)
+    if photos is None:
+        photos = list(appeal.photos.filter(answer__isnull=True).order_by("id")[:1])
+    answers = getattr(appeal, "approved_answers", None)
+    if answers is None:
+        answers = list(_approved_answers().filter(appeal=appeal)[:1])
+    photo = photos[0] if photos else None
+    answer = answers[0] if answers else None
     notes = appeal.get_status_display()
     if answer is not None:
         notes = f"{notes}. {answer.text[:500]}"
@@ -162,6 +169,39 @@ def _request(appeal: Appeal, request: HttpRequest) -> dict[str, Any]:
         "long": float(appeal.longitude) if appeal.longitude is not None else None,
         "media_url": request.build_absolute_uri(photo.image.url) if photo else "",
     }
+
+
+def _approved_answers() -> Any:
+    return (
+        Answer.objects.filter(state=Answer.State.APPROVED)
+        .order_by("-published_at", "-id")
+        .only("id", "appeal_id", "text", "published_at")
+    )
+
+
+# The fields _request() reads: the private text, the contacts and the workflow fields stay unread.
+REQUEST_FIELDS = (
+    "id",
+    "number",
+    "status",
+    "public_text",
+    "address",
+    "latitude",
+    "longitude",
+    "created_at",
+    "registered_at",
+    "answered_at",
+    "closed_at",
+    "due_at",
+    "category__id",
+    "category__name",
+    "category__slug",
+    "organization__id",
+    "organization__name",
+    "organization__short_name",
+    "institution__id",
+    "institution__address",
+)
 
 
 def _public() -> Any:
@@ -220,7 +260,18 @@ def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
         elif statuses == {"closed"}:
             qs = qs.filter(status__in=CLOSED_STATUSES)
     appeals = list(
-        qs.order_by("-created_at", "-id")[:MAX_REQUESTS].prefetch_related("photos", "answers")
+        qs.only(*REQUEST_FIELDS)
+        .order_by("-created_at", "-id")[:MAX_REQUESTS]
+        .prefetch_related(
+            Prefetch(
+                "photos",
+                queryset=Photo.objects.filter(answer__isnull=True)
+                .order_by("id")
+                .only("id", "appeal_id", "image", "width", "height"),
+                to_attr="author_photos",
+            ),
+            Prefetch("answers", queryset=_approved_answers(), to_attr="approved_answers"),
+        )
     )
     return respond([_request(a, request) for a in appeals], fmt, root="service_requests")
 

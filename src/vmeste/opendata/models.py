@@ -31,3 +31,21 @@ class Export(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.date_from}–{self.date_to}.{self.fmt}"
+
+
+class ExportPeriod(models.Model):
+    """A period whose exports the sweep has queued: the sweep queues each period once, the worker's
+    task writes the files (minutes for a month) and marks it done."""
+
+    date_from = models.DateField()
+    date_to = models.DateField()
+    queued_at = models.DateTimeField(default=clock.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["date_from", "date_to"], name="export_period_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date_from}–{self.date_to}"

@@ -47,9 +47,14 @@ def _json(request: HttpRequest) -> Any:
     if len(request.body) > MAX_BODY:
         raise PayloadError(_("The body is too large."))
     try:
-        return json.loads(request.body.decode("utf-8"))
+        return json.loads(request.body.decode("utf-8"), parse_constant=_no_constant)
     except (UnicodeDecodeError, ValueError):
         raise PayloadError(_("The body is not valid JSON.")) from None
+
+
+def _no_constant(name: str) -> Any:
+    """``NaN`` and ``Infinity`` are not JSON (Python's parser accepts them; databases do not)."""
+    raise ValueError(name)
 
 
 def _store_invalid(source: Source, key: str, payload: Any, error: str) -> None:

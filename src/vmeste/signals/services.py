@@ -34,7 +34,9 @@ MAX_REPLY = 4000
 # Intake
 
 
-def ingest(source: Source, delivery: Delivery, payload: Any) -> tuple[RawEvent, list[Signal]]:
+def ingest(
+    source: Source, delivery: Delivery, payload: Any, *, _retry: bool = True
+) -> tuple[RawEvent, list[Signal]]:
     """Store one delivery raw and its items as signals; a repeated delivery creates nothing.
 
     Returns the raw event and the signals *created now* (an edit updates the existing signal and
@@ -51,7 +53,12 @@ def ingest(source: Source, delivery: Delivery, payload: Any) -> tuple[RawEvent, 
             )
             created = [s for item in delivery.items if (s := _store_item(source, raw, item))]
     except IntegrityError:
-        raw = RawEvent.objects.get(source=source, key=delivery.key)
+        # The same delivery (or the same post under another key) arrived twice at once.
+        raw = RawEvent.objects.filter(source=source, key=delivery.key).first()
+        if raw is None and _retry:
+            return ingest(source, delivery, payload, _retry=False)
+        if raw is None:
+            raise
         return raw, []
     if created:
         _queue_triage([s.pk for s in created])
@@ -220,6 +227,13 @@ def signal_attach(*, actor: Any, signal: Signal, number: str) -> Appeal:
     appeal = Appeal.objects.filter(number=(number or "").strip()).first()
     if appeal is None:
         errors.add("number", _("There is no appeal with this number."), "unknown_appeal")
+    elif not appeal.is_public:
+        # Its answer would be posted in a social network for everybody to read.
+        errors.add(
+            "number",
+            _("This appeal is not public: its answer cannot be sent to a social network."),
+            "not_public",
+        )
     errors.raise_if_any()
     assert appeal is not None
     signal.appeal = appeal
