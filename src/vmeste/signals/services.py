@@ -54,12 +54,12 @@ def ingest(
             created = [s for item in delivery.items if (s := _store_item(source, raw, item))]
     except IntegrityError:
         # The same delivery (or the same post under another key) arrived twice at once.
-        raw = RawEvent.objects.filter(source=source, key=delivery.key).first()
-        if raw is None and _retry:
+        first = RawEvent.objects.filter(source=source, key=delivery.key).first()
+        if first is None and _retry:
             return ingest(source, delivery, payload, _retry=False)
-        if raw is None:
+        if first is None:
             raise
-        return raw, []
+        return first, []
     if created:
         _queue_triage([s.pk for s in created])
     return raw, created
