@@ -7,7 +7,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 BENCH_SCALE ?= small
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test test-fast lint format lock openapi messages browser-deps serve worker clean screenshots bench bench-deps
+.PHONY: help demo test test-fast lint format lock openapi messages browser-deps serve worker clean screenshots bench bench-deps soak
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -81,6 +81,9 @@ bench-deps: ## Install Debian's wrk and nginx for the benchmarks (needs root or 
 
 bench: $(VENV)/.installed bench-deps ## Seed PostgreSQL (BENCH_SCALE=small|full) and run the load scenarios
 	BENCH_SCALE=$(BENCH_SCALE) $(BIN)/python bench/run.py
+
+soak: $(VENV)/.installed bench-deps ## Mixed load at 70 % of capacity for SOAK_MINUTES (10), checked
+	BENCH_SCALE=$(BENCH_SCALE) $(BIN)/python bench/soak.py
 
 clean: ## Remove the virtual environment and local data
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -358,10 +358,9 @@ class Bench:
 
     # -- the run --------------------------------------------------------------------------------
 
-    def run(self) -> dict[str, Any]:
-        started = time.monotonic()
-        if not shutil.which("wrk"):
-            sys.exit("wrk is missing: run `make bench-deps` (Debian's wrk and nginx)")
+    def prepare(self) -> None:
+        """Migrate, seed (or reuse) the load, write the plan files and catch up the sweep: shared with
+        ``bench/soak.py``, which measures the same database under a long mixed load."""
         self.ensure_database()
         self.vmeste("migrate", "-v0")
         seed_started = time.monotonic()
@@ -378,6 +377,12 @@ class Bench:
         }  # fmt: skip
         self.plan = json.loads(self.vmeste("bench-plan", "--out", str(WORK), capture=True))
         self.vmeste("sweep")  # catch up before measuring: the monthly export, the calendar
+
+    def run(self) -> dict[str, Any]:
+        started = time.monotonic()
+        if not shutil.which("wrk"):
+            sys.exit("wrk is missing: run `make bench-deps` (Debian's wrk and nginx)")
+        self.prepare()
         server = self.start("server", "serve", "--access-logfile", "/dev/null")
         self.start("worker", "worker")
         try:

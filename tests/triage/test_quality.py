@@ -22,7 +22,7 @@ DATA = (
 # executor). test_goals is a strict xfail, so it turns red the day they are reached and this
 # file must be updated; REACHED are floors just under today's figures, guarding regressions.
 GOALS = {"executor": (0.60, 0.85), "category": (0.62, None), "group": (0.85, None)}
-REACHED = {"executor": (0.42, 0.71), "category": (0.54, None), "group": (0.78, None)}
+REACHED = {"executor": (0.42, 0.71), "category": (0.55, None), "group": (0.78, None)}
 
 
 def _cv(column: str) -> dict[str, float]:

@@ -54,6 +54,7 @@ __all__ = ["FORMAT_VERSION", "TextClassifier", "splitter"]
 FORMAT_VERSION = 2
 STEM = 5
 _MISSING_SCORE = -1.5  # the base score of a label that an inner fold did not see
+_EMB_FLOOR = -12.0  # the lowest log-probability of the embedding model (and unseen labels')
 _WORD = re.compile(r"[^\W\d_][\w-]*")
 _MARKUP = re.compile(r"<(?:p|br|div|span|li)\b", re.IGNORECASE)
 _OPENING_QUOTES = "«\"'`“„("
@@ -82,11 +83,13 @@ DEFAULTS: dict[str, Any] = {
     "markup": True,
     "meta_l2": 0.0001,
     "seed": 0,
-    "embeddings": True,
-    "embed_weight": 1.0,
+    # Sentence embeddings as a second model: +0.015 top-3 on executor, top-1 within noise, three
+    # times slower to predict and twice to fit (docs/triage.md) — so off unless asked for.
+    "embeddings": False,
+    "embed_weight": 0.0,
     "embed_logit": True,
-    "embed_C": 10.0,
-    "embed_chars": 0,
+    "embed_C": (3.0, 10.0, 30.0),
+    "embed_chars": 300,
     "raw_char": False,
     "loss": "svm",
 }
@@ -211,7 +214,7 @@ class _EmbedLogit:
     def fit(cls, e: np.ndarray, y: np.ndarray, n_labels: int, c: float) -> _EmbedLogit:
         present = np.unique(y)
         weights = np.zeros((e.shape[1], n_labels), dtype=np.float32)
-        bias = np.full(n_labels, -30.0, dtype=np.float32)
+        bias = np.full(n_labels, _EMB_FLOOR, dtype=np.float32)
         if len(present) == 1:
             bias[present[0]] = 0.0
             return cls(weights, bias)
@@ -225,10 +228,36 @@ class _EmbedLogit:
         bias[present] = intercept.astype(np.float32)
         return cls(weights, bias)
 
+    @classmethod
+    def choose(
+        cls,
+        e: np.ndarray,
+        y: np.ndarray,
+        n_labels: int,
+        folds: list[tuple[np.ndarray, np.ndarray]],
+        params: dict[str, Any],
+    ) -> tuple[float, np.ndarray]:
+        """The C (of ``params["embed_C"]``) with the best out-of-fold log-likelihood, and its
+        out-of-fold scores (the meta model's inputs); all within the data given to ``fit``."""
+        grid = params["embed_C"]
+        grid = [float(grid)] if isinstance(grid, int | float) else [float(c) for c in grid]
+        best: tuple[float, float, np.ndarray] | None = None
+        rows = np.arange(len(y))
+        for c in grid:
+            oof = np.full((len(y), n_labels), _EMB_FLOOR, dtype=np.float32)
+            for train, test in folds:
+                oof[test] = cls.fit(e[train], y[train], n_labels, c).scores(e[test])
+            likelihood = float(np.maximum(oof[rows, y], _EMB_FLOOR).mean())
+            if best is None or likelihood > best[0]:
+                best = (likelihood, c, oof)
+        assert best is not None
+        return best[1], best[2]
+
     def scores(self, e: np.ndarray) -> np.ndarray:
         logits = e @ self.weights + self.bias
         logits -= logits.max(axis=1, keepdims=True)
-        return np.asarray(logits - np.log(np.exp(logits).sum(axis=1, keepdims=True)))
+        logp = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+        return np.asarray(np.maximum(logp, _EMB_FLOOR), dtype=np.float32)
 
 
 @dataclass
@@ -398,11 +427,20 @@ class TextClassifier:
         self.params: dict[str, Any] = {**DEFAULTS, **params}
         self.version = ""
         self.labels = []
+        self._embed_model: _EmbedLogit | None = None
 
     # --- features ---------------------------------------------------------------------------
 
-    def _batch(self, texts: Sequence[str], embed: bool = True) -> _Batch:
-        """Lemmas, cleaned text and (when switched on and ``embed``) embeddings of texts."""
+    def _batch(self, texts: Sequence[str], embed: bool | None = None) -> _Batch:
+        """Lemmas, cleaned text and (when ``embed``) embeddings of texts.
+
+        ``embed`` defaults to whether the fitted model uses embeddings at all: the encoder is
+        the slowest part of prediction, and the meta model may have given it no weight.
+        """
+        if embed is None:
+            embed = self._embed_model is not None or (
+                self.params["embeddings"] and float(self.params["embed_weight"]) > 0
+            )
         emb = None
         if self.params["embeddings"] and embed:
             emb = _embed(texts, int(self.params["embed_chars"]))
@@ -506,7 +544,8 @@ class TextClassifier:
         self.labels = sorted(set(labels))
         position = {label: i for i, label in enumerate(self.labels)}
         y = np.array([position[label] for label in labels])
-        batch = self._batch(texts)
+        self._embed_model = None
+        batch = self._batch(texts, embed=True)
         docs = batch.docs
         joined = [" ".join(doc) for doc in docs]
 
@@ -557,13 +596,7 @@ class TextClassifier:
             targets.append((label_to_value[y], len(values)))
         c, weight, loss = float(p["C"]), p["class_weight"], str(p["loss"])
         self._models = [_Linear.fit(x, target, size, c, weight, loss) for target, size in targets]
-        embed_c = float(p["embed_C"])
         use_logit = batch.emb is not None and p["embed_logit"] and len(self.labels) > 1
-        self._embed_model = (
-            _EmbedLogit.fit(batch.emb, y, len(self.labels), embed_c)
-            if use_logit and batch.emb is not None
-            else None
-        )
         k = int(p["neighbours"])
         self._neighbours = _Neighbours.fit(x, y, len(self.labels), k) if k > 0 else None
 
@@ -572,12 +605,9 @@ class TextClassifier:
             split = _split(labels, folds, int(p["seed"]))
             base = [_oof(x, target, size, split, c, weight, loss) for target, size in targets]
             emb_oof = None
-            if self._embed_model is not None and batch.emb is not None:
-                emb_oof = np.full((len(texts), len(self.labels)), -30.0, dtype=np.float32)
-                for train, test in split:
-                    emb_oof[test] = _EmbedLogit.fit(
-                        batch.emb[train], y[train], len(self.labels), embed_c
-                    ).scores(batch.emb[test])
+            if use_logit and batch.emb is not None:
+                embed_c, emb_oof = _EmbedLogit.choose(batch.emb, y, len(self.labels), split, p)
+                self._embed_model = _EmbedLogit.fit(batch.emb, y, len(self.labels), embed_c)
             near = None
             if self._neighbours is not None:
                 near = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
