@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import factory
 from allauth.account.models import EmailAddress
 
@@ -56,3 +58,23 @@ class RoleFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organization = factory.SubFactory(OrganizationFactory)
     kind = Role.Kind.EXECUTOR
+
+
+def signal_in(organization: Organization, slug: str = "vk") -> Any:
+    """A VK signal from a source of ``organization``, as the access matrices need one."""
+    from django.utils import timezone
+
+    from vmeste.signals.models import Signal, Source
+
+    source = Source.objects.create(
+        name="VK", slug=slug, kind=Source.Kind.VK, organization=organization
+    )
+    now = timezone.now()
+    return Signal.objects.create(
+        source=source,
+        external_id="wall:1_1",
+        item_type="post",
+        text="Не работает гардероб",
+        posted_at=now,
+        reaction_due_at=now,
+    )

@@ -13,8 +13,8 @@ import pytest
 from django.utils import timezone
 
 from tests.access.test_matrix import ROLES, SIGNED_IN
+from tests.factories import signal_in
 from vmeste.ideas import services as idea_services
-from vmeste.signals.models import Signal, Source
 
 DOCUMENT = json.loads((Path(__file__).resolve().parents[2] / "docs" / "openapi.json").read_text())
 OPERATIONS = sorted(
@@ -95,17 +95,7 @@ def world(region, people, file_appeal, registered):
         submit=True,
     )
     idea_services.idea_moderate(actor=people.moderator, idea=idea, decision="publish")
-    source = Source.objects.create(
-        name="VK", slug="vk", kind=Source.Kind.VK, organization=region.centre
-    )
-    signal = Signal.objects.create(
-        source=source,
-        external_id="wall:1_1",
-        item_type="post",
-        text="Не работает гардероб",
-        posted_at=now,
-        reaction_due_at=now,
-    )
+    signal = signal_in(region.centre)
     return {
         "SIGNAL": str(signal.pk),
         "SUBMITTED": submitted.number,

@@ -12,8 +12,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from tests.factories import signal_in
 from vmeste.ideas import services as idea_services
-from vmeste.signals.models import Signal, Source
 
 ROLES = [
     "anonymous",
@@ -218,17 +218,7 @@ def world(region, people, registered):
     idea_services.experts_assign(
         actor=people.project_admin, project=project, expert=people.expert, idea=idea
     )
-    source = Source.objects.create(
-        name="VK", slug="vk", kind=Source.Kind.VK, organization=region.centre
-    )
-    signal = Signal.objects.create(
-        source=source,
-        external_id="wall:1_1",
-        item_type="post",
-        text="Не работает гардероб",
-        posted_at=now,
-        reaction_due_at=now,
-    )
+    signal = signal_in(region.centre)
     return {"APPEAL": appeal.number, "IDEA": str(idea.pk), "SIGNAL": str(signal.pk)}
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.utils import timezone
 
 from tests.core.test_permissions import ALL
+from tests.factories import signal_in
 from vmeste.core.permissions import can
-from vmeste.signals.models import Signal, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -27,17 +26,6 @@ RULE_TABLE = [
 def test_signal_rules(who, action, owner, allowed, region, people) -> None:
     signal = None
     if owner:
-        source = Source.objects.create(
-            name=owner, slug=owner, kind=Source.Kind.VK, organization=getattr(region, owner)
-        )
-        now = timezone.now()
-        signal = Signal.objects.create(
-            source=source,
-            external_id="1",
-            item_type="post",
-            text="текст",
-            posted_at=now,
-            reaction_due_at=now,
-        )
+        signal = signal_in(getattr(region, owner), slug=owner)
     user = people.get(who) or AnonymousUser()
     assert can(user, action, signal) is (who in allowed)
