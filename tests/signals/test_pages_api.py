@@ -74,7 +74,7 @@ def test_api_queue_detail_and_actions(client, people, signals, categories, regio
     detail = client.get(f"/api/v1/signals/{signals[0].pk}", **auth).json()
     assert detail["kind"] == "complaint" and detail["urgency"] == 2
     assert detail["institution_id"] == region.museum.pk
-    assert detail["reasons"]["institution"] == "краеведческий музей"
+    assert detail["reasons"]["institution"] == "краеведческом музее"
     created = client.post(
         f"/api/v1/signals/{signals[0].pk}/appeal",
         data={

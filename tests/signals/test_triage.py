@@ -57,7 +57,7 @@ def test_signal_is_triaged_on_arrival_with_reasons(vk_source, region):
     assert "обвалиться" in signal.reasons["urgency"]
     # «в краеведческом музее» → «Краеведческий музей» through inflection
     assert signal.institution == region.museum
-    assert signal.reasons["institution"] == "краеведческий музей"
+    assert signal.reasons["institution"] == "краеведческом музее"
     assert signal.district.name == "Центральный"  # the museum's district
     assert signal.address == "ул. Ленина, 12"
     assert signal.priority > 20

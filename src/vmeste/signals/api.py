@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from vmeste.appeals.models import Category
@@ -229,7 +229,7 @@ def signal_appeal(request: HttpRequest, signal_id: Id, payload: SignalAppealIn) 
         district=district,
         address=payload.address,
     )
-    return 201, {"number": appeal.number, "signal": _refresh(signal)}
+    return Status(201, {"number": appeal.number, "signal": _refresh(signal)})
 
 
 class SignalAttachIn(Schema):

@@ -94,7 +94,9 @@ class Gazetteer:
                 if pattern.distinctive:
                     self.patterns.append(pattern)
 
-    def find(self, text: str, *, tokens: list[str] | None = None) -> list[Match]:
+    def find(
+        self, text: str, *, tokens: list[str] | None = None, surface: list[str] | None = None
+    ) -> list[Match]:
         """Targets whose every distinctive word occurs in the text (kind words add to the score).
 
         The score is the share of the pattern's words found, plus a bonus when they occur close
@@ -112,7 +114,11 @@ class Gazetteer:
             first = [positions[w][0] for w in found]
             span = max(first) - min(first) + 1 if first else 0
             score = len(found) / len(pattern.words) + (0.25 if span <= len(found) + 1 else 0)
-            phrase = " ".join(found)
+            # The words as the resident wrote them («в краеведческом музее»), when known.
+            if surface is not None and len(surface) == len(words):
+                phrase = " ".join(surface[i] for i in sorted(first))
+            else:
+                phrase = " ".join(found)
             current = best.get(pattern.target_id)
             if current is None or score > current.score:
                 best[pattern.target_id] = Match(pattern.target_id, pattern.label, phrase, score)
@@ -167,7 +173,16 @@ def districts() -> Gazetteer:
     return _cached("districts", _stamp(District), build)
 
 
-def find_district(tokens: list[str]) -> Match | None:
+def surface_words(text: str) -> list[str]:
+    """The words of ``text`` as written, aligned one to one with :func:`lemmas`."""
+    from razdel import tokenize
+
+    from vmeste.triage.text import _HAS_LETTER
+
+    return [t.text for t in tokenize(text) if _HAS_LETTER.search(t.text.lower())]
+
+
+def find_district(tokens: list[str], surface: list[str] | None = None) -> Match | None:
     """A district named next to «район» («в Заречном районе», «Ленинский р-н»).
 
     District names are ordinary adjectives («Центральный», «Северный»); alone they say nothing
@@ -180,7 +195,12 @@ def find_district(tokens: list[str]) -> Match | None:
     for pattern in gazetteer.patterns:
         for index, word in enumerate(tokens):
             if word == pattern.words[0] and any(abs(index - j) <= 2 for j in near):
-                return Match(pattern.target_id, pattern.label, f"{word} район", 1.0)
+                written = (
+                    " ".join(surface[index : index + 2])
+                    if surface is not None and len(surface) == len(tokens)
+                    else f"{word} район"
+                )
+                return Match(pattern.target_id, pattern.label, written, 1.0)
     return None
 
 

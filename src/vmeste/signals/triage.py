@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from vmeste.core import clock
@@ -36,6 +37,9 @@ from .models import AppealEmbedding, Kind, Signal, Urgency
 RULES_VERSION = "rules-2026.12"
 DUPLICATE_WINDOW = dt.timedelta(days=30)
 DUPLICATE_THRESHOLD = 0.58
+# Below this the texts say different things, whatever the place: paraphrases of one complaint
+# score 0.53 and more with USE, «the same problem elsewhere» 0.22–0.47 (libraries.md).
+SIMILARITY_FLOOR = 0.52
 CANDIDATES = 400
 
 # Lemmas (and two-word lemma phrases) that mark each kind; weights say how strongly.
@@ -308,11 +312,12 @@ def analyse(texts: Sequence[str], *, embed: bool = True) -> list[Analysis]:
     results = []
     for index, text in enumerate(cleaned):
         words = tokens[index]
+        written = places.surface_words(text)
         kind, confidence, kind_reasons = classify_kind(text, words)
         urgency, urgency_reasons = classify_urgency(words, kind)
-        found = institutions.find(text, tokens=words)
+        found = institutions.find(text, tokens=words, surface=written)
         institution = found[0] if found else None
-        district = places.find_district(words)
+        district = places.find_district(words, written)
         if district is None and institution is not None:
             district_id = (
                 Organization.objects.filter(pk=institution.target_id)
@@ -425,6 +430,8 @@ def find_duplicates(signal: Signal, vector: np.ndarray) -> list[dict[str, Any]]:
 
     def score(other_vector: np.ndarray, institution_id: Any, district_id: Any, when: Any) -> tuple:
         similarity = float(np.dot(vector, other_vector))
+        if similarity < SIMILARITY_FLOOR:
+            return 0.0, []
         reasons = [_("similar text (%(value).2f)") % {"value": similarity}]
         combined = similarity
         if signal.institution_id and institution_id:
@@ -483,7 +490,9 @@ def triage_signals(signal_ids: Sequence[int]) -> int:
     signals = list(Signal.objects.filter(pk__in=signal_ids).select_related("source"))
     if not signals:
         return 0
-    results = analyse([s.text for s in signals])
+    # Reasons are stored as text: in the site's language, whoever (or whichever worker) triages.
+    with translation.override(settings.LANGUAGE_CODE):
+        results = analyse([s.text for s in signals])
     now = clock.now()
     for signal, result in zip(signals, results, strict=True):
         with transaction.atomic():
