@@ -232,7 +232,7 @@ def test_attach_refuses_a_private_appeal(client, vk_source, people, file_appeal,
     assert signal.is_open and signal.appeal is None
 
 
-def test_the_same_post_racing_under_two_keys_is_stored_once(vk_source):
+def test_the_same_post_under_two_keys_is_stored_once(vk_source):
     from django.utils import timezone
 
     from vmeste.signals.connectors import Delivery, Item

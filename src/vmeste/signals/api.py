@@ -21,7 +21,7 @@ from vmeste.organizations.models import District, Organization
 
 from . import services
 from .models import DISMISS_REASONS, Kind, Reply, Signal
-from .views import visible_signals
+from .selectors import signal_queue
 
 router = Router()
 
@@ -148,18 +148,10 @@ def signal_list(request: HttpRequest, filters: Query[SignalFilterIn]) -> Any:
     """Signals of the caller's sources, by priority and age (open ones unless ``status`` says)."""
     user = signed_in(request)
     require(user, "signal.queue")
-    from vmeste.core import clock
-
-    queryset = visible_signals(user)
-    if filters.status == "open":
-        queryset = queryset.filter(status__in=[Signal.Status.NEW, Signal.Status.TRIAGED])
-    elif filters.status != "all":
-        queryset = queryset.filter(status=filters.status)
-    if filters.kind:
-        queryset = queryset.filter(kind=filters.kind)
-    if filters.overdue:
-        queryset = queryset.filter(reacted_at__isnull=True, reaction_due_at__lt=clock.now())
-    return [signal_out(s) for s in queryset.order_by("-priority", "received_at", "pk")]
+    queryset = signal_queue(
+        user, status=filters.status, kind=filters.kind or "", overdue=filters.overdue
+    )
+    return [signal_out(s) for s in queryset]
 
 
 def _get(request: HttpRequest, signal_id: int) -> Signal:

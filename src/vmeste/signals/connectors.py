@@ -47,6 +47,11 @@ class Delivery:
     event_type: str
     items: list[Item]
 
+    @classmethod
+    def of(cls, item: Item, prefix: str) -> Delivery:
+        """One item as its own delivery, keyed by its id (webhook batches, file imports)."""
+        return cls(key=f"{prefix}:{item.external_id}", event_type=prefix, items=[item])
+
 
 def same_secret(given: str | None, expected: str) -> bool:
     return bool(expected) and hmac.compare_digest((given or "").encode(), expected.encode())

@@ -140,8 +140,5 @@ def webhook(request: HttpRequest, slug: str) -> HttpResponse:
     rows = payload if isinstance(payload, list) else [payload]
     created = 0
     for item, row in zip(items, rows, strict=True):
-        delivery = connectors.Delivery(
-            key=f"hook:{item.external_id}", event_type="item", items=[item]
-        )
-        created += len(services.ingest(source, delivery, row)[1])
+        created += len(services.ingest(source, connectors.Delivery.of(item, "hook"), row)[1])
     return JsonResponse({"received": len(items), "created": created}, status=202)

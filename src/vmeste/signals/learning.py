@@ -14,7 +14,6 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 
@@ -126,7 +125,3 @@ models = _Models()
 
 def current(target: str) -> TextClassifier | None:
     return models.get(target)
-
-
-def describe() -> dict[str, Any]:
-    return {target: (m.version if (m := current(target)) else None) for target in TARGETS}

@@ -297,11 +297,46 @@ def _suggest(target: str, texts: list[str]) -> tuple[list[list[Suggestion]], str
     return result, model.version
 
 
-def analyse(texts: Sequence[str], *, embed: bool = True) -> list[Analysis]:
-    """Triage a batch of texts; reads the directory, writes nothing. Batching is much faster."""
+def _routed_first(
+    institution: Any,
+    mentioned: places.Match,
+    district: places.Match | None,
+    categories: list[Suggestion],
+    suggested: list[Suggestion],
+) -> list[Suggestion]:
+    """The organization the routing rules name for the mentioned institution goes first.
+
+    The rules know who answers for an institution in a category (the institution itself, or its
+    department); without a suggested category, the institution is the best guess.
+    """
     from vmeste.appeals.models import Category
     from vmeste.appeals.routing import appeal_route
-    from vmeste.organizations.models import District, Organization
+    from vmeste.organizations.models import District
+
+    category = Category.objects.filter(pk=categories[0].id).first() if categories else None
+    routed = (
+        appeal_route(
+            category=category,
+            district=District.objects.filter(pk=district.target_id).first() if district else None,
+            institution=institution,
+        )
+        if category is not None
+        else institution
+    )
+    if routed is None or (suggested and suggested[0].id == routed.pk):
+        return suggested
+    first = Suggestion(
+        routed.pk,
+        str(routed),
+        max(0.6, suggested[0].confidence if suggested else 0),
+        [_("institution mentioned: «%(phrase)s»") % {"phrase": mentioned.phrase}],
+    )
+    return [first, *[s for s in suggested if s.id != routed.pk]][:3]
+
+
+def analyse(texts: Sequence[str], *, embed: bool = True) -> list[Analysis]:
+    """Triage a batch of texts; reads the directory, writes nothing. Batching is much faster."""
+    from vmeste.organizations.models import Organization
 
     cleaned = [clean_text(t) for t in texts]
     tokens = [lemmas(t) for t in cleaned]
@@ -318,44 +353,21 @@ def analyse(texts: Sequence[str], *, embed: bool = True) -> list[Analysis]:
         found = institutions.find(text, tokens=words, surface=written)
         institution = found[0] if found else None
         district = places.find_district(words, written)
-        if district is None and institution is not None:
-            district_id = (
-                Organization.objects.filter(pk=institution.target_id)
-                .values_list("district_id", flat=True)
-                .first()
-            )
-            if district_id:
-                name = District.objects.filter(pk=district_id).values_list("name", flat=True)[0]
-                district = places.Match(district_id, name, institution.phrase, 0.5)
         suggested_orgs = list(organizations[index])
         if institution is not None:
-            # The routing rules know who answers for an institution in this category.
-            top_category = (
-                Category.objects.filter(pk=categories[index][0].id).first()
-                if categories[index]
-                else None
+            place = (
+                Organization.objects.select_related("district")
+                .filter(pk=institution.target_id)
+                .first()
             )
-            routed = (
-                appeal_route(
-                    category=top_category,
-                    district=District.objects.filter(pk=district.target_id).first()
-                    if district
-                    else None,
-                    institution=Organization.objects.get(pk=institution.target_id),
+            if place is not None:
+                if district is None and place.district is not None:
+                    district = places.Match(
+                        place.district.pk, place.district.name, institution.phrase, 0.5
+                    )
+                suggested_orgs = _routed_first(
+                    place, institution, district, categories[index], suggested_orgs
                 )
-                if top_category is not None
-                else Organization.objects.filter(pk=institution.target_id).first()
-            )
-            if routed is not None and all(s.id != routed.pk for s in suggested_orgs[:1]):
-                suggested_orgs = [
-                    Suggestion(
-                        routed.pk,
-                        str(routed),
-                        max(0.6, suggested_orgs[0].confidence if suggested_orgs else 0),
-                        [_("institution mentioned: «%(phrase)s»") % {"phrase": institution.phrase}],
-                    ),
-                    *[s for s in suggested_orgs if s.id != routed.pk],
-                ][:3]
         version = "+".join(v for v in (RULES_VERSION, category_version, organization_version) if v)
         results.append(
             Analysis(

@@ -10,16 +10,13 @@ from django.core.management.base import BaseCommand, CommandParser
 
 
 def measure(texts: int, batch: int) -> dict[str, Any]:
-    """Signals per second of ``triage_texts`` in this process; "unavailable" when it is missing.
+    """Signals per second of ``triage_texts`` in this process.
 
     One process on one core is what the number means: the worker runs triage in-process, so the
     capacity of a machine is this figure times its cores.
     """
-    try:
-        from vmeste.signals.triage import triage_texts
-    except Exception as error:  # the module is being written; the bench must not crash on it
-        return {"status": "unavailable", "reason": f"{type(error).__name__}: {error}"}
     from vmeste.bench.words import signal_texts
+    from vmeste.signals.triage import triage_texts
 
     corpus = signal_texts(texts)
     try:

@@ -52,10 +52,7 @@ class Command(BaseCommand):
             except connectors.PayloadError as error:
                 errors.append(f"{number}: {error}")
                 continue
-            delivery = connectors.Delivery(
-                key=f"import:{item.external_id}", event_type="import", items=[item]
-            )
-            made = services.ingest(source, delivery, row)[1]
+            made = services.ingest(source, connectors.Delivery.of(item, "import"), row)[1]
             created += len(made)
             skipped += 0 if made else 1
         for line in errors[:20]:

@@ -1,0 +1,53 @@
+"""Which signals a person sees, and the operator's queue: one query for the pages and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from vmeste.accounts.models import Role
+from vmeste.accounts.roles import organizations_where
+from vmeste.core import clock
+from vmeste.core.permissions import is_platform_admin
+
+from .models import Signal
+
+OPEN = [Signal.Status.NEW, Signal.Status.TRIAGED]
+
+
+def visible_signals(user: Any) -> QuerySet[Signal]:
+    """Signals of the sources whose organization is at or below one of the user's operator roles."""
+    queryset = Signal.objects.select_related("source", "category", "institution", "appeal")
+    if is_platform_admin(user):
+        return queryset
+    paths = organizations_where(user, Role.Kind.OPERATOR)
+    if not paths:
+        return queryset.none()
+    scope = Q()
+    for path in paths:
+        scope |= Q(source__organization__path__startswith=path)
+    return queryset.filter(scope)
+
+
+def signal_queue(
+    user: Any,
+    *,
+    status: str = "open",
+    kind: str = "",
+    source: Any = None,
+    overdue: bool = False,
+) -> QuerySet[Signal]:
+    """The queue by priority, then age: ``status`` is ``open`` (default), ``all`` or one status."""
+    signals = visible_signals(user)
+    if status == "open":
+        signals = signals.filter(status__in=OPEN)
+    elif status != "all":
+        signals = signals.filter(status=status)
+    if kind:
+        signals = signals.filter(kind=kind)
+    if source is not None:
+        signals = signals.filter(source=source)
+    if overdue:
+        signals = signals.filter(reacted_at__isnull=True, reaction_due_at__lt=clock.now())
+    return signals.order_by("-priority", "received_at", "pk")
