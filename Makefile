@@ -7,7 +7,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 BENCH_SCALE ?= small
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test test-fast lint format lock openapi messages browser-deps serve worker clean screenshots bench bench-deps soak
+.PHONY: help demo test test-fast lint format lock openapi messages browser-deps serve worker clean screenshots bench bench-deps soak scaleout
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -84,6 +84,9 @@ bench: $(VENV)/.installed bench-deps ## Seed PostgreSQL (BENCH_SCALE=small|full)
 
 soak: $(VENV)/.installed bench-deps ## Mixed load at 70 % of capacity for SOAK_MINUTES (10), checked
 	BENCH_SCALE=$(BENCH_SCALE) $(BIN)/python bench/soak.py
+
+scaleout: $(VENV)/.installed bench-deps ## Two web processes behind nginx, two workers, two sweeps under load, checked
+	$(BIN)/python bench/scaleout.py
 
 clean: ## Remove the virtual environment and local data
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -83,9 +83,25 @@ class Bench:
             "LOG_LEVEL": "WARNING",
             "DB_CONN_MAX_AGE": "600",
         }
+        # The production topology shares the cache (page and fragment versions, rate limits)
+        # between the web processes through Redis; a database of its own, emptied for the run.
+        redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
+        if redis_url and redis_url != "none" and self.redis_flush(redis_url):
+            self.env["REDIS_URL"] = redis_url
         self.processes: list[subprocess.Popen[bytes]] = []
         self.run_id = "bench-" + dt.datetime.now().strftime("%Y%m%d%H%M%S")
         self.results: dict[str, Any] = {}
+
+    @staticmethod
+    def redis_flush(url: str) -> bool:
+        try:
+            import redis
+
+            redis.Redis.from_url(url, socket_timeout=2).flushdb()
+        except Exception as error:  # no Redis: every process keeps its own memory cache
+            log(f"Redis at {url} unavailable ({error}); per-process cache")
+            return False
+        return True
 
     # -- processes ------------------------------------------------------------------------------
 
@@ -155,24 +171,31 @@ class Bench:
     # -- scenarios ------------------------------------------------------------------------------
 
     def wrk(self, script: str, extra_env: dict[str, str], duration: int) -> dict[str, Any]:
-        command = [
-            "wrk", "-t", str(self.args.threads), "-c", str(self.args.connections),
-            "-d", f"{duration}s", "--timeout", "10s", "-s", str(LUA / script), self.url("/"),
-        ]  # fmt: skip
-        env = {
-            **os.environ,
-            "BENCH_LUA_DIR": str(LUA),
-            "BENCH_THREADS": str(self.args.threads),
-            "BENCH_MAX_REQUESTS": str(self.args.max_requests),
-            **extra_env,
-        }
-        done = subprocess.run(
-            command, env=env, text=True, capture_output=True, timeout=duration + 60
+        return run_wrk(
+            self.url("/"), script, extra_env, duration,
+            threads=self.args.threads, connections=self.args.connections,
+            max_requests=self.args.max_requests,
+        )  # fmt: skip
+
+    def bench_votes(self) -> tuple[list[int], list[int], set[tuple[int, int]]]:
+        """The token holders, the ideas vote.lua votes for, and the (resident, idea) pairs of the
+        votes they already cast: what the vote plans of the soak and the scale-out read."""
+        users = [
+            row[0]
+            for row in self.sql(
+                "SELECT user_id FROM accounts_apitoken WHERE name = 'bench'"
+                " AND revoked_at IS NULL ORDER BY user_id"
+            )
+        ]
+        ideas = [int(v) for v in Path(self.plan["vote_ideas"]).read_text().split()]
+        used = set(
+            self.sql(
+                "SELECT v.user_id, v.idea_id FROM ideas_vote v JOIN accounts_apitoken t"
+                " ON t.user_id = v.user_id WHERE v.project_id = %s AND t.name = 'bench'",
+                [self.plan["vote_project"]["id"]],
+            )
         )
-        for line in done.stdout.splitlines():
-            if line.startswith("BENCH_JSON "):
-                return json.loads(line[len("BENCH_JSON ") :])
-        raise RuntimeError(f"wrk gave no report: {done.stdout}\n{done.stderr}")
+        return users, ideas, used
 
     def scenario(self, name: str, script: str, entry: str, ok: set[int]) -> dict[str, Any]:
         plan = self.plan
@@ -235,15 +258,24 @@ class Bench:
             time.sleep(0.5)
 
     def warm_up(self) -> None:
-        """One request per path in every worker (templates, similar-ideas index, DB caches)."""
+        """Requests to every worker (templates, similar-ideas index, DB caches) and to every path
+        of the page scenarios (their pages in the shared cache, as in steady production): the
+        first request of each scenario is timed as its cold figure (a cache miss)."""
+        cold: dict[str, float] = {}
         for entry in ("floor", "idea_list", "idea_page", "dashboard", "open311", "similar"):
             paths = Path(self.plan["paths"][entry]).read_text().split()
-            for path in paths[: 3 * self.args.web_workers]:
+            every = entry in {"idea_list", "idea_page", "dashboard"} and "REDIS_URL" in self.env
+            for number, path in enumerate(paths if every else paths[: 3 * self.args.web_workers]):
+                started = time.monotonic()
                 try:
                     with urllib.request.urlopen(self.url(path), timeout=120) as reply:
                         reply.read()
                 except urllib.error.HTTPError as error:
                     log(f"warm-up {path}: HTTP {error.code}")
+                if number == 0:
+                    cold[entry] = round((time.monotonic() - started) * 1000, 1)
+        self.results["cold_first_request_ms"] = cold
+        self.results["shared_cache"] = "redis" if "REDIS_URL" in self.env else "per-process memory"
         time.sleep(1)
 
     # -- checks ---------------------------------------------------------------------------------
@@ -505,6 +537,35 @@ class Bench:
             log("docs/performance.md updated")
 
 
+def run_wrk(
+    url: str,
+    script: str,
+    extra_env: dict[str, str],
+    duration: int,
+    *,
+    threads: int,
+    connections: int,
+    max_requests: int,
+) -> dict[str, Any]:
+    """One wrk run of a Lua script of bench/lua/; its report is the line ``BENCH_JSON {...}``."""
+    command = [
+        "wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s",
+        "--timeout", "10s", "-s", str(LUA / script), url,
+    ]  # fmt: skip
+    env = {
+        **os.environ,
+        "BENCH_LUA_DIR": str(LUA),
+        "BENCH_THREADS": str(threads),
+        "BENCH_MAX_REQUESTS": str(max_requests),
+        **extra_env,
+    }
+    done = subprocess.run(command, env=env, text=True, capture_output=True, timeout=duration + 60)
+    for line in done.stdout.splitlines():
+        if line.startswith("BENCH_JSON "):
+            return json.loads(line[len("BENCH_JSON ") :])
+    raise RuntimeError(f"wrk gave no report: {done.stdout}\n{done.stderr}")
+
+
 def markdown(results: dict[str, Any]) -> str:
     m = results["machine"]
     s = results["settings"]
@@ -515,7 +576,14 @@ def markdown(results: dict[str, Any]) -> str:
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']}, {m['os']}, Python {m['python']}, "
         f"PostgreSQL {m['postgresql']}; wrk on the same machine, {s['threads']} threads, "
         f"{s['connections']} connections, {s['duration_s']} s per scenario; gunicorn with "
-        f"{s['web_workers']} workers and one `vmeste worker`.",
+        f"{s['web_workers']} workers and one `vmeste worker`; shared cache: "
+        f"{results.get('shared_cache', 'per-process memory')}, warmed before measuring.",
+        "",
+        "First request of each page scenario (a cache miss, ms): "
+        + (
+            ", ".join(f"{k} {v}" for k, v in (results.get("cold_first_request_ms") or {}).items())
+            or "not measured"
+        ),
         "",
         f"Seeding: {seed.get('seconds', '?')} s"
         + (" (reused the existing load)" if seed.get("reused") else ""),

@@ -90,21 +90,7 @@ class Soak(Bench):
         when earlier runs left no gaps; bench's two wrk threads stop unevenly and leave some, and a
         reused pair is a correct 409 that the soak would count as an error. Filling the gaps first
         also leaves the rows contiguous again for the next ``make bench``."""
-        users = [
-            row[0]
-            for row in self.sql(
-                "SELECT user_id FROM accounts_apitoken WHERE name = 'bench'"
-                " AND revoked_at IS NULL ORDER BY user_id"
-            )
-        ]
-        ideas = [int(v) for v in Path(self.plan["vote_ideas"]).read_text().split()]
-        used = set(
-            self.sql(
-                "SELECT v.user_id, v.idea_id FROM ideas_vote v JOIN accounts_apitoken t"
-                " ON t.user_id = v.user_id WHERE v.project_id = %s AND t.name = 'bench'",
-                [self.plan["vote_project"]["id"]],
-            )
-        )
+        users, ideas, used = self.bench_votes()
         last = -1
         free: list[int] = []
         for index in range(len(used) + 10_000):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from vmeste.organizations.models import District, Organization
 
 from .models import Category, RoutingRule
@@ -23,7 +25,21 @@ def appeal_route(
     default organization, then the department above the institution, then the first department.
     """
     categories = [category.pk] + ([category.parent_id] if category.parent_id else [])
-    candidates = RoutingRule.objects.filter(is_active=True).select_related("organization")
+    # Only the rules that can match are read (a region has hundreds); the loop below decides.
+    candidates = RoutingRule.objects.filter(
+        Q(category__isnull=True) | Q(category_id__in=categories), is_active=True
+    ).select_related("organization")
+    if district is None:
+        candidates = candidates.filter(district__isnull=True)
+    else:
+        candidates = candidates.filter(Q(district__isnull=True) | Q(district_id=district.pk))
+    if institution is None:
+        candidates = candidates.filter(institution__isnull=True, institution_type="")
+    else:
+        candidates = candidates.filter(
+            Q(institution__isnull=True) | Q(institution_id=institution.pk),
+            Q(institution_type="") | Q(institution_type=institution.institution_type),
+        )
     best: tuple[int, int, RoutingRule] | None = None
     for rule in candidates:
         if rule.category_id and rule.category_id not in categories:

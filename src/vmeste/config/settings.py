@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from .storage import default_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent  # src/vmeste
 VAR_DIR = Path(os.environ.get("VMESTE_VAR_DIR", Path.cwd() / "var"))
 
@@ -197,7 +199,7 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Outside production whitenoise serves files straight from the apps, so no collectstatic is needed.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage(os.environ),  # S3_BUCKET: object storage (config/storage.py)
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -22,8 +22,10 @@ from vmeste.appeals.counters import counters_version
 from vmeste.appeals.counters_views import CountersForm
 from vmeste.appeals.models import DailyCounter
 
+from . import clock
 from .errors import ValidationFailed
 from .http import signed_in
+from .pagecache import visitor_page
 
 CACHE_SECONDS = 600
 
@@ -126,6 +128,13 @@ def dashboard_html(group: str, date_from: dt.date, date_to: dt.date) -> dict[str
     return html
 
 
+def _dashboard_page(request: HttpRequest) -> tuple[tuple[Any, ...], int]:
+    # The counters' version, the day (the default period ends today) and at most a minute
+    # (the signals' counts and «overdue now» move with the clock).
+    return ("dashboard", counters_version(), clock.today()), 60
+
+
+@visitor_page(_dashboard_page)
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, group, date_from, date_to = _period(request)
     html = dashboard_html(group, date_from, date_to)

@@ -32,6 +32,8 @@ FRAGMENT_SECONDS = 300
 _PROJECT = "vmeste-ideas-v:p:{}"
 _IDEA = "vmeste-ideas-v:i:{}"
 _PEOPLE = "vmeste-ideas-v:people"
+_PAGES = "vmeste-ideas-v:pages"
+PAGE_SECONDS = 60  # the longest a visitor's cached page lives (core/pagecache.py)
 
 
 def _epoch() -> int:
@@ -46,6 +48,12 @@ def _version(key: str) -> int:
         cache.add(key, _epoch(), timeout=None)
         version = cache.get(key) or 0
     return int(version)
+
+
+def _versions(*keys: str) -> tuple[int, ...]:
+    """Several versions in one round trip to the cache (the page cache reads four a request)."""
+    found = cache.get_many(keys)
+    return tuple(int(found[key]) if key in found else _version(key) for key in keys)
 
 
 def _bump(key: str) -> None:
@@ -75,6 +83,12 @@ def people_changed() -> None:
     _bump_on_commit(_PEOPLE)
 
 
+def pages_changed() -> None:
+    """Something the idea pages show that has no version of its own (a stage, a suggestion, a
+    milestone…) changed: every cached idea page is stale. Such changes are rare."""
+    _bump_on_commit(_PAGES)
+
+
 def _key(kind: str, *parts: Any) -> str:
     raw = ":".join(str(p) for p in (*parts, translation.get_language(), _version(_PEOPLE)))
     return f"vmeste-fragment:{kind}:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
@@ -95,6 +109,57 @@ def idea_list_key(project_id: int, query: str) -> tuple[Any, ...]:
 
 def comments_key(idea_id: int, project_id: int) -> tuple[Any, ...]:
     return ("comments", idea_id, _version(_IDEA.format(idea_id)), project_id)
+
+
+def _project_meta(slug: str) -> tuple[int, list[float]] | None:
+    """The project's id and the moments its stages open and close (the pages change then)."""
+    from .models import Project, Stage
+
+    key = f"vmeste-ideas-meta:{_version(_PAGES)}:{hashlib.sha256(slug.encode()).hexdigest()[:24]}"
+    meta = cache.get(key)
+    if meta is None:
+        project_id = Project.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        if project_id is None:
+            return None
+        moments = sorted(
+            moment.timestamp()
+            for pair in Stage.objects.filter(project_id=project_id).values_list(
+                "starts_at", "ends_at"
+            )
+            for moment in pair
+            if moment is not None
+        )
+        meta = (project_id, moments)
+        cache.set(key, meta, FRAGMENT_SECONDS)
+    return meta
+
+
+def _page_seconds(moments: list[float]) -> int:
+    from vmeste.core import clock
+
+    now = clock.now().timestamp()
+    upcoming = [m - now for m in moments if m > now]
+    return int(min([PAGE_SECONDS, *upcoming]))
+
+
+def project_page(request: Any, slug: str) -> tuple[tuple[Any, ...], int] | None:
+    """What a visitor's project page (the idea list) depends on, for ``core.pagecache``."""
+    meta = _project_meta(slug)
+    if meta is None:
+        return None
+    project_id, moments = meta
+    versions = _versions(_PROJECT.format(project_id), _PEOPLE, _PAGES)
+    return ("project", project_id, *versions), _page_seconds(moments)
+
+
+def idea_page(request: Any, slug: str, idea_id: int) -> tuple[tuple[Any, ...], int] | None:
+    """What a visitor's idea page depends on: its project's and its comments' versions."""
+    meta = _project_meta(slug)
+    if meta is None:
+        return None
+    project_id, moments = meta
+    versions = _versions(_PROJECT.format(project_id), _IDEA.format(idea_id), _PEOPLE, _PAGES)
+    return ("idea", project_id, idea_id, *versions), _page_seconds(moments)
 
 
 # What changes the fragments. Counters updated with queryset.update() (vote_count, comment_count)
@@ -125,6 +190,28 @@ def _comment_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
             "project_id", flat=True
         ):
             project_changed(project_id)
+
+
+_PAGE_MODELS = (
+    "Project",
+    "Stage",
+    "Direction",
+    "Criterion",
+    "IdeaVersion",
+    "Suggestion",
+    "Milestone",
+    "ImplementationPhoto",
+    "Reward",
+)
+
+
+def _page_model_saved(sender: Any, **kwargs: Any) -> None:
+    pages_changed()
+
+
+for _model in _PAGE_MODELS:
+    post_save.connect(_page_model_saved, sender=f"ideas.{_model}", weak=False)
+    post_delete.connect(_page_model_saved, sender=f"ideas.{_model}", weak=False)
 
 
 @receiver(post_save, sender="accounts.User")

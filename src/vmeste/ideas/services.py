@@ -62,30 +62,32 @@ def _lock_idea(idea: Idea) -> Idea:
 
 
 def _count(project: Project, **deltas: int) -> None:
+    changes = {k: F(k) + v for k, v in deltas.items() if v}
+    if not changes or ProjectCounter.objects.filter(project=project).update(**changes):
+        return
     ProjectCounter.objects.get_or_create(project=project)
-    ProjectCounter.objects.filter(project=project).update(
-        **{k: F(k) + v for k, v in deltas.items()}
-    )
+    ProjectCounter.objects.filter(project=project).update(**changes)
 
 
-def _participant(project: Project, user: Any) -> None:
+def _participant(project: Project, user: Any, *, count: bool = True) -> bool:
+    """Record the person as a participant of the project; True when they are new."""
     try:
         with transaction.atomic():
             Participant.objects.create(project=project, user=user)
     except IntegrityError:
-        return
-    _count(project, participants=1)
+        return False
+    if count:
+        _count(project, participants=1)
+    return True
 
 
 def award(user: Any, kind: str, ref: str, idea: Idea | None = None) -> None:
     """Points for an action, at most once per event (the ledger's unique key)."""
-    try:
-        with transaction.atomic():
-            PointsEntry.objects.create(
-                user=user, kind=kind, points=PointsEntry.POINTS[kind], idea=idea, ref=ref
-            )
-    except IntegrityError:
-        pass
+    # INSERT … ON CONFLICT DO NOTHING: one statement, no savepoint around it.
+    PointsEntry.objects.bulk_create(
+        [PointsEntry(user=user, kind=kind, points=PointsEntry.POINTS[kind], idea=idea, ref=ref)],
+        ignore_conflicts=True,
+    )
 
 
 def followers(*, project: Project | None = None, idea: Idea | None = None) -> list[Any]:
@@ -800,8 +802,9 @@ def vote_cast(*, actor: Any, idea: Idea) -> Vote:
     vote per person and idea, and a check that the used votes never pass the limit."""
     require(actor, "idea.vote", idea)
     project = idea.project
-    VoteAllowance.objects.get_or_create(
-        project=project, user=actor, defaults={"limit": project.votes_per_participant}
+    VoteAllowance.objects.bulk_create(  # the first vote in the project creates the allowance
+        [VoteAllowance(project=project, user=actor, limit=project.votes_per_participant)],
+        ignore_conflicts=True,
     )
     # The conditional update is atomic: two parallel requests cannot both take the last vote.
     if not VoteAllowance.objects.filter(project=project, user=actor, used__lt=F("limit")).update(
@@ -813,15 +816,19 @@ def vote_cast(*, actor: Any, idea: Idea) -> Vote:
             code="vote_limit",
         )
     try:
-        with transaction.atomic():
-            vote = Vote.objects.create(project=project, idea=idea, user=actor)
+        # No savepoint of its own: a duplicate ends this whole transaction (this function is
+        # atomic), which also gives back the vote taken from the allowance above.
+        vote = Vote.objects.create(project=project, idea=idea, user=actor)
     except IntegrityError:
         raise Conflict(_("You have already voted for this idea."), code="already_voted") from None
-    Idea.objects.filter(pk=idea.pk).update(vote_count=F("vote_count") + 1)
-    _count(project, votes=1)
-    _participant(project, actor)
+    new_participant = _participant(project, actor, count=False)
     award(actor, PointsEntry.Kind.VOTE, f"vote:{idea.pk}", idea)
     audit_record(actor=actor, action="vote.cast", target=idea)
+    # The shared rows last: every vote for the idea updates its row and every vote in the project
+    # the project's counter; taken just before the commit, their locks are held the shortest time,
+    # so parallel votes queue behind each other for one statement, not for the whole transaction.
+    Idea.objects.filter(pk=idea.pk).update(vote_count=F("vote_count") + 1)
+    _count(project, votes=1, participants=int(new_participant))
     return vote
 
 
@@ -838,9 +845,9 @@ def vote_withdraw(*, actor: Any, idea: Idea) -> None:
     vote.withdrawn_at = clock.now()
     vote.save(update_fields=["withdrawn_at"])
     VoteAllowance.objects.filter(project=idea.project, user=actor).update(used=F("used") - 1)
-    Idea.objects.filter(pk=idea.pk).update(vote_count=F("vote_count") - 1)
-    _count(idea.project, votes=-1)
     audit_record(actor=actor, action="vote.withdrawn", target=idea)
+    Idea.objects.filter(pk=idea.pk).update(vote_count=F("vote_count") - 1)  # shared rows last
+    _count(idea.project, votes=-1)
 
 
 # Results and implementation -------------------------------------------------------------------

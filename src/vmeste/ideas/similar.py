@@ -1,42 +1,79 @@
-"""Similar ideas while an author types: TF-IDF over character n-grams, per project, cached.
+"""Similar ideas while an author types: TF-IDF over hashed character n-grams, per project, cached.
 
 Character 3–5-grams within words match Russian inflections («музей», «музеях», «музейный») without a
-lemmatiser, and a project's matrix of 10,000 ideas answers in milliseconds (`vmeste bench_similar`
-measures it: p50 13 ms, p95 17 ms per lookup; building the index takes 3.4 s, which only the first
-lookup in a process waits for — afterwards a stale index is served while a thread rebuilds it).
-The sentence encoder was measured at ~240 ms for one text (shared/reference/libraries.md), too slow
-for a keystroke; see docs/decisions/0002-similar-ideas.md.
+lemmatiser. The n-grams are hashed into 2²⁰ columns (no vocabulary to keep) and weighted the way
+scikit-learn's ``TfidfVectorizer(analyzer="char_wb", sublinear_tf=True)`` does (smooth idf, L2
+rows); it is written here with numpy and ``scipy.sparse`` because importing scikit-learn's text
+module costs every web process ~67 MB, and the vocabulary of a 10,000-idea project another ~60 MB
+(docs/performance.md). `vmeste bench-similar` measures the lookups and the build.
+
+A process keeps one index per project and rebuilds it when the project's ideas change (a version
+in the cache, bumped by any idea saved), serving the previous index while a thread rebuilds, so only
+the very first lookup in a process waits for the build. The sentence encoder was measured at
+~240 ms for one text (shared/reference/libraries.md), too slow for a keystroke; see
+docs/decisions/0002-similar-ideas.md.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from . import fragments
 from .models import PUBLIC_IDEA_STATUSES, Idea
 
-CACHE_SECONDS = 120.0
 MIN_SCORE = 0.12
+NGRAMS = (3, 4, 5)
+BUCKETS = 1 << 20
+TEXT_CHARS = 1000
+CHECK_SECONDS = 5.0  # how often a process asks the cache whether the project's ideas changed
+_VERSION = "vmeste-ideas-v:similar:{}"
 
 
 @dataclass
 class _Index:
-    built_at: float
+    version: int
+    checked_at: float
     count: int
     ids: list[int]
     titles: list[str]
-    vectorizer: Any
-    matrix: Any
+    idf: Any  # float32[BUCKETS]
+    matrix: Any  # CSC float32, one L2-normalised row per idea
+
+
+def _counts(text: str) -> Counter[int]:
+    """Hashed character n-grams inside words, padded by a space on each side (``char_wb``).
+    Python's string hash is salted per process, which is fine: an index never leaves its process."""
+    counts: Counter[int] = Counter()
+    for word in text.split():
+        padded = f" {word} "
+        size = len(padded)
+        for n in NGRAMS:
+            if size < n:
+                break
+            counts.update(hash(padded[i : i + n]) & (BUCKETS - 1) for i in range(size - n + 1))
+    return counts
+
+
+def _weights(counts: Counter[int]) -> tuple[list[int], list[float]]:
+    columns = sorted(counts)
+    return columns, [1.0 + math.log(counts[c]) for c in columns]  # sublinear tf
 
 
 _cache: dict[int, _Index] = {}
 _lock = threading.Lock()
 
 
-def _build(project_id: int) -> _Index | None:
-    from sklearn.feature_extraction.text import TfidfVectorizer
+def _build(project_id: int, version: int) -> _Index | None:
+    import numpy as np
+    from scipy import sparse
 
     rows = list(
         Idea.objects.filter(project_id=project_id, status__in=PUBLIC_IDEA_STATUSES | {"submitted"})
@@ -45,25 +82,60 @@ def _build(project_id: int) -> _Index | None:
     )
     if not rows:
         return None
-    vectorizer = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(3, 5), min_df=1, sublinear_tf=True, max_features=200_000
+    indptr, indices, data = [0], [], []
+    for _pk, title, text in rows:
+        columns, values = _weights(_counts(f"{title} {title} {text[:TEXT_CHARS]}".lower()))
+        indices.extend(columns)
+        data.extend(values)
+        indptr.append(len(indices))
+    matrix = sparse.csr_matrix(
+        (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), indptr),
+        shape=(len(rows), BUCKETS),
     )
-    matrix = vectorizer.fit_transform(
-        [f"{title} {title} {text[:1000]}".lower() for _pk, title, text in rows]
-    )
+    df = np.bincount(matrix.indices, minlength=BUCKETS)
+    idf = (np.log((1 + len(rows)) / (1 + df)) + 1).astype(np.float32)
+    idf[df == 0] = 0.0  # an n-gram no idea has does not count in a query (as in scikit-learn)
+    matrix.data *= idf[matrix.indices]
+    # Columns, so that a lookup reads only the columns of the typed text's n-grams.
+    matrix = _normalised(matrix).tocsc()
     return _Index(
-        time.monotonic(), len(rows), [r[0] for r in rows], [r[1] for r in rows], vectorizer, matrix
+        version,
+        time.monotonic(),
+        len(rows),
+        [r[0] for r in rows],
+        [r[1] for r in rows],
+        idf,
+        matrix,
     )
+
+
+def _normalised(matrix: Any) -> Any:
+    import numpy as np
+    from scipy import sparse
+
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.diags((1 / norms).astype(np.float32)) @ matrix
+
+
+def _current_version(project_id: int) -> int:
+    return fragments._version(_VERSION.format(project_id))
+
+
+@receiver([post_save, post_delete], sender="ideas.Idea")
+def _idea_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    # Counters (vote_count, comment_count) are updated with queryset.update(): no rebuild for them.
+    fragments._bump_on_commit(_VERSION.format(instance.project_id))
 
 
 _rebuilding: set[int] = set()
 
 
-def _rebuild(project_id: int) -> _Index | None:
+def _rebuild(project_id: int, version: int) -> _Index | None:
     from django.db import connection
 
     try:
-        built = _build(project_id)
+        built = _build(project_id, version)
         with _lock:
             if built is not None:
                 _cache[project_id] = built
@@ -82,16 +154,21 @@ def index_for(project_id: int, *, wait: bool = False) -> _Index | None:
     revalidate), so only the very first lookup in a process waits for the build."""
     with _lock:
         cached = _cache.get(project_id)
-        fresh = cached is not None and time.monotonic() - cached.built_at < CACHE_SECONDS
-        if fresh:
+        if cached is not None and time.monotonic() - cached.checked_at < CHECK_SECONDS:
+            return cached
+    version = _current_version(project_id)
+    with _lock:
+        cached = _cache.get(project_id)
+        if cached is not None and cached.version == version:
+            cached.checked_at = time.monotonic()
             return cached
         if cached is not None and not wait:
             if project_id not in _rebuilding:
                 _rebuilding.add(project_id)
-                threading.Thread(target=_rebuild, args=(project_id,), daemon=True).start()
+                threading.Thread(target=_rebuild, args=(project_id, version), daemon=True).start()
             return cached
         _rebuilding.add(project_id)
-    return _rebuild(project_id)
+    return _rebuild(project_id, version)
 
 
 def forget(project_id: int | None = None) -> None:
@@ -112,7 +189,12 @@ def similar_ideas(
     index = index_for(project_id)
     if index is None:
         return []
-    scores = (index.matrix @ index.vectorizer.transform([text]).T).toarray().ravel()
+    import numpy as np
+
+    columns, values = _weights(_counts(text))
+    weights = np.asarray(values, dtype=np.float32) * index.idf[columns]
+    norm = float(np.sqrt((weights**2).sum())) or 1.0
+    scores = index.matrix[:, columns] @ (weights / norm)
     order = scores.argsort()[::-1]
     found = []
     for position in order[: limit + 1]:

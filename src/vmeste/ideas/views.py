@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from vmeste.core.errors import DomainError, NotFound, ValidationFailed
 from vmeste.core.forms import run_service
 from vmeste.core.http import is_htmx, signed_in
+from vmeste.core.pagecache import visitor_page
 from vmeste.core.permissions import can, require
 
 from . import fragments, selectors, services, similar
@@ -113,6 +114,7 @@ def _idea_list_html(
     )
 
 
+@visitor_page(fragments.project_page)
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     project = _project(request, slug)
     filters = _filters(request)
@@ -227,6 +229,7 @@ def _comments_html(request: HttpRequest, idea: Idea, context: dict[str, Any]) ->
     return mark_safe(html)
 
 
+@visitor_page(fragments.idea_page)
 def idea_detail(request: HttpRequest, slug: str, idea_id: int) -> HttpResponse:
     project = _project(request, slug)
     idea = _idea(request, project, idea_id)
