@@ -58,6 +58,9 @@ def serve(extra: list[str]) -> None:
     os.execv(command[0], command)
 
 
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 def worker(extra: list[str], *, sweep_every: float = 60.0) -> None:
     """Run the task worker as a child process and the sweep in this one, until told to stop."""
     import django
@@ -66,8 +69,12 @@ def worker(extra: list[str], *, sweep_every: float = 60.0) -> None:
     from django.core.management import call_command
     from django.db import close_old_connections
 
+    # One thread per worker for numpy/BLAS (the triage's models): workers scale out as processes,
+    # and on a small machine spinning BLAS threads took twice the CPU for the same signals.
+    threads = {name: os.environ.get(name, "1") for name in _THREAD_VARIABLES}
     child = subprocess.Popen(
-        [sys.executable, "-m", "vmeste", "db_worker", "--interval", "1", *extra]
+        [sys.executable, "-m", "vmeste", "db_worker", "--interval", "1", *extra],
+        env={**os.environ, **threads},
     )
     stopping = False
 

@@ -7,7 +7,11 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.cache import SessionStore
+from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
 from tests.ideas.conftest import day, published, shortlisted
@@ -108,10 +112,6 @@ def test_the_dashboard_is_fresh_when_a_counter_changes(region, people) -> None:
 
 
 def test_a_request_with_messages_is_rendered_for_it_and_keeps_them() -> None:
-    from django.contrib.auth.models import AnonymousUser
-    from django.contrib.messages.storage.fallback import FallbackStorage
-    from django.contrib.sessions.backends.cache import SessionStore
-    from django.http import HttpResponse
 
     calls = []
 
@@ -137,10 +137,6 @@ def test_a_request_with_messages_is_rendered_for_it_and_keeps_them() -> None:
 
 
 def test_an_error_page_is_not_stored() -> None:
-    from django.contrib.auth.models import AnonymousUser
-    from django.contrib.messages.storage.fallback import FallbackStorage
-    from django.contrib.sessions.backends.cache import SessionStore
-    from django.http import HttpResponse
 
     @visitor_page(lambda request: (("same",), 60))
     def view(request):
@@ -151,3 +147,37 @@ def test_an_error_page_is_not_stored() -> None:
         req.user, req.session = AnonymousUser(), SessionStore()
         req._messages = FallbackStorage(req)
         assert view(req)["X-Page-Cache"] == "miss"
+
+
+def test_while_one_request_renders_a_changed_page_the_others_get_the_previous_one(
+    monkeypatch,
+) -> None:
+    from django.core.cache import caches
+
+    cache = caches["default"]  # the backend itself: the proxy does not take attributes back
+    version = {"n": 1}
+
+    @visitor_page(lambda request: (("v", version["n"]), 60))
+    def view(request):
+        return HttpResponse(f"<p>version {version['n']}</p>", content_type="text/html")
+
+    def request():
+        req = RequestFactory().get("/x/")
+        req.user, req.session = AnonymousUser(), SessionStore()
+        req._messages = FallbackStorage(req)
+        return req
+
+    assert view(request())["X-Page-Cache"] == "miss"
+    version["n"] = 2  # a change; a render of the new page is under way elsewhere
+    real_add = cache.add
+    monkeypatch.setattr(
+        cache,
+        "add",
+        lambda key, *a, **kw: False if key.endswith(":lock") else real_add(key, *a, **kw),
+    )
+    meanwhile = view(request())
+    assert meanwhile["X-Page-Cache"] == "stale" and b"version 1" in meanwhile.content
+    monkeypatch.undo()
+    fresh = view(request())
+    assert fresh["X-Page-Cache"] == "miss" and b"version 2" in fresh.content
+    assert view(request())["X-Page-Cache"] == "hit"

@@ -34,11 +34,10 @@ def test_the_scores_are_those_of_scikit_learn_tfidf() -> None:
 
     rows = [(i, t, f"описание идеи {i}") for i, t in enumerate(TITLES)]
     index = _index_of(rows)
-    columns, values = similar._weights(similar._counts(query))
-    weights = np.asarray(values, dtype=np.float32) * index.idf[columns]
+    columns, weights = similar._vector(query)
+    weights = weights * index.idf[columns]
     ours = index.matrix[:, columns] @ (weights / np.sqrt((weights**2).sum()))
-    # Equal but for the rare n-grams that share a hashed column (Python's string hash is salted
-    # per process, so which ones differ from run to run): a few hundredths at most.
+    # Equal but for rare n-grams that share a hashed column: a few hundredths at most.
     np.testing.assert_allclose(ours, expected, atol=0.03)
     assert list(np.argsort(-ours)[:3]) == list(np.argsort(-expected)[:3])
 
@@ -53,6 +52,9 @@ def _index_of(rows):
 
         def values_list(self, *a):
             return self
+
+        def iterator(self, chunk_size=None):
+            return iter(self)
 
     original = similar.Idea.objects
     similar.Idea.objects = Rows(rows)  # type: ignore[assignment]
@@ -80,3 +82,16 @@ def test_a_new_idea_is_found_after_the_change_and_a_vote_does_not_rebuild(
     assert rebuilt is not first and newer.pk in rebuilt.ids
     found = similar.similar_ideas(project_id=project.pk, text="экскурсии по городу")
     assert found and found[0][0] == newer.pk
+
+
+def test_the_n_grams_are_those_of_char_wb() -> None:
+    analyzer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5)).build_analyzer()
+    for text in ["музей  в городе", "я", "ночь в библиотеке для подростков", "а-б ёлка"]:
+        expected = {}
+        for gram in analyzer(text):
+            expected[gram] = expected.get(gram, 0) + 1
+        columns, weights = similar._vector(text)
+        assert len(columns) == len(expected)  # no two of these share a column
+        assert sorted(np.round(weights, 4)) == sorted(
+            np.round(1 + np.log(list(expected.values())), 4).astype(np.float32)
+        )

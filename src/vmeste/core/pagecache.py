@@ -11,8 +11,13 @@ visitor's token and the CSRF cookie is set as on a fresh render.
 Not cached: signed-in people (their pages hold their marks, forms and menu), a request with
 messages to show, anything but GET/HEAD, answers other than 200, a view that wrote to the session
 or set a cookie. The key holds the view, the path, the query string, the language and the htmx
-headers (a fragment request gets the fragment). Every answer says ``X-Page-Cache: hit|miss`` for
-those who measure.
+headers (a fragment request gets the fragment). Every answer says ``X-Page-Cache: hit|miss|stale``
+for those who measure.
+
+When a change makes a popular page stale, only one request renders it again (a lock in the cache);
+the visitors who come meanwhile get the previous page (``stale``) instead of all rendering the same
+page at once — the dashboard of a year takes seconds to compute at «Наш город» scale. So a visitor
+may see a page older by at most the time of one render, and never older than ``STALE_SECONDS``.
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ from django.utils import translation
 # or None when this request's page must not be cached.
 Describe = Callable[..., tuple[tuple[Any, ...], int] | None]
 
+STALE_SECONDS = 600  # the previous page may stand in while one request renders the new one
+LOCK_SECONDS = 30  # a render that takes longer (or a process killed mid-render) frees the lock
 _MARK = "\x00csrf\x00"
 _TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _HX_IGNORED = {"hx-current-url"}  # differs on every page a fragment is asked from; no view reads it
@@ -45,22 +52,24 @@ def _cacheable(request: HttpRequest) -> bool:
     return len(get_messages(request)) == 0  # counting does not mark them as shown
 
 
-def _key(request: HttpRequest, view: str, parts: tuple[Any, ...]) -> str:
+def _keys(request: HttpRequest, view: str, parts: tuple[Any, ...]) -> tuple[str, str]:
+    """The page's key (with the versions) and the key of its latest copy (without them)."""
     htmx = sorted(
         (name.lower(), value)
         for name, value in request.headers.items()
         if name.lower().startswith("hx-") and name.lower() not in _HX_IGNORED
     )
-    raw = repr(
-        (
-            request.path,
-            sorted(request.GET.lists()),
-            translation.get_language(),
-            htmx,
-            parts,
-        )
-    )
-    return f"vmeste-page:{view}:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+    raw = repr((request.path, sorted(request.GET.lists()), translation.get_language(), htmx))
+    latest = hashlib.sha256(raw.encode()).hexdigest()[:40]
+    versioned = hashlib.sha256(f"{raw}{parts!r}".encode()).hexdigest()[:40]
+    return f"vmeste-page:{view}:{versioned}", f"vmeste-page-latest:{view}:{latest}"
+
+
+def _answer(request: HttpRequest, stored: tuple[str, str], how: str) -> HttpResponse:
+    content_type, body = stored
+    response = HttpResponse(body.replace(_MARK, get_token(request)), content_type=content_type)
+    response["X-Page-Cache"] = how
+    return response
 
 
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -86,23 +95,30 @@ def visitor_page(describe: Describe) -> Callable[[Callable[..., HttpResponse]], 
             if described is None:
                 return view(request, *args, **kwargs)
             parts, seconds = described
-            key = _key(request, name, parts)
+            key, latest = _keys(request, name, parts)
             stored = cache.get(key)
             if stored is not None:
-                content_type, body = stored
-                response = HttpResponse(
-                    body.replace(_MARK, get_token(request)), content_type=content_type
-                )
-                response["X-Page-Cache"] = "hit"
-                return response
-            response = view(request, *args, **kwargs)
-            if seconds > 0 and _storable(request, response):
-                body = response.content.decode(response.charset)
-                tokens = set(_TOKEN.findall(body))
-                if len(tokens) <= 1:  # one render uses one token; anything else is not ours
-                    for token in tokens:
-                        body = body.replace(token, _MARK)
-                    cache.set(key, (response["Content-Type"], body), seconds)
+                return _answer(request, stored, "hit")
+            lock = f"{key}:lock"
+            rendering = seconds > 0 and cache.add(lock, 1, LOCK_SECONDS)
+            if seconds > 0 and not rendering:  # another request renders this page right now
+                previous = cache.get(latest)
+                if previous is not None:
+                    return _answer(request, previous, "stale")
+            try:
+                response = view(request, *args, **kwargs)
+                if seconds > 0 and _storable(request, response):
+                    body = response.content.decode(response.charset)
+                    tokens = set(_TOKEN.findall(body))
+                    if len(tokens) <= 1:  # one render uses one token; anything else is not ours
+                        for token in tokens:
+                            body = body.replace(token, _MARK)
+                        page = (response["Content-Type"], body)
+                        cache.set(key, page, seconds)
+                        cache.set(latest, page, STALE_SECONDS)
+            finally:
+                if rendering:
+                    cache.delete(lock)
             response["X-Page-Cache"] = "miss"
             return response
 

@@ -16,13 +16,12 @@ docs/decisions/0002-similar-ideas.md.
 
 from __future__ import annotations
 
-import math
 import threading
 import time
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models.functions import Left
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -31,8 +30,9 @@ from .models import PUBLIC_IDEA_STATUSES, Idea
 
 MIN_SCORE = 0.12
 NGRAMS = (3, 4, 5)
-BUCKETS = 1 << 20
-TEXT_CHARS = 1000
+BITS = 20
+BUCKETS = 1 << BITS
+TEXT_CHARS = 500  # the title twice and the start of the text: what an author's title meets
 CHECK_SECONDS = 5.0  # how often a process asks the cache whether the project's ideas changed
 _VERSION = "vmeste-ideas-v:similar:{}"
 
@@ -48,23 +48,34 @@ class _Index:
     matrix: Any  # CSC float32, one L2-normalised row per idea
 
 
-def _counts(text: str) -> Counter[int]:
-    """Hashed character n-grams inside words, padded by a space on each side (``char_wb``).
-    Python's string hash is salted per process, which is fine: an index never leaves its process."""
-    counts: Counter[int] = Counter()
-    for word in text.split():
-        padded = f" {word} "
-        size = len(padded)
-        for n in NGRAMS:
-            if size < n:
-                break
-            counts.update(hash(padded[i : i + n]) & (BUCKETS - 1) for i in range(size - n + 1))
-    return counts
+_PRIME = 1_000_003
+_MIX = 0x9E3779B97F4A7C15  # multiplicative hashing: the top bits are well spread
 
 
-def _weights(counts: Counter[int]) -> tuple[list[int], list[float]]:
-    columns = sorted(counts)
-    return columns, [1.0 + math.log(counts[c]) for c in columns]  # sublinear tf
+def _vector(text: str) -> tuple[Any, Any]:
+    """Columns (sorted) and sublinear tf weights of the text's character n-grams within words,
+    each word padded by a space on both sides (scikit-learn's ``char_wb``). The n-grams are hashed
+    with numpy over the code points — a polynomial hash, the same in every process — so the index
+    of 10,000 ideas is built in a second, not counted n-gram by n-gram in Python."""
+    import numpy as np
+
+    prime, mix = np.uint64(_PRIME), np.uint64(_MIX)
+    joined = " " + " ".join(text.split()) + " "
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    spaces = np.concatenate(([0], np.cumsum(codes == 32)))  # spaces before each position
+    hashes, parts = codes.copy(), []
+    for n in range(2, NGRAMS[-1] + 1):
+        hashes = hashes[:-1] * prime + codes[n - 1 :]
+        if n < NGRAMS[0]:
+            continue
+        start = np.arange(len(hashes))
+        # An n-gram of a padded word has no space inside it (only at its ends).
+        inside = spaces[start + n - 1] - spaces[start + 1] == 0
+        parts.append(((hashes[inside] + np.uint64(n)) * mix) >> np.uint64(64 - BITS))
+    if not parts:
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+    columns, counts = np.unique(np.concatenate(parts), return_counts=True)
+    return columns.astype(np.int32), (1.0 + np.log(counts)).astype(np.float32)
 
 
 _cache: dict[int, _Index] = {}
@@ -75,38 +86,48 @@ def _build(project_id: int, version: int) -> _Index | None:
     import numpy as np
     from scipy import sparse
 
-    rows = list(
+    ideas = (
         Idea.objects.filter(project_id=project_id, status__in=PUBLIC_IDEA_STATUSES | {"submitted"})
         .order_by("pk")
-        .values_list("pk", "title", "text")
+        .values_list("pk", "title", Left("text", TEXT_CHARS))
     )
-    if not rows:
+    ids: list[int] = []
+    titles: list[str] = []
+    vectors = []
+    for pk, title, text in ideas.iterator(chunk_size=2000):
+        ids.append(pk)
+        titles.append(title)
+        vectors.append(_vector(f"{title} {title} {text}".lower()))
+    if not ids:
         return None
-    indptr, indices, data = [0], [], []
-    for _pk, title, text in rows:
-        columns, values = _weights(_counts(f"{title} {title} {text[:TEXT_CHARS]}".lower()))
-        indices.extend(columns)
-        data.extend(values)
-        indptr.append(len(indices))
-    matrix = sparse.csr_matrix(
-        (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), indptr),
-        shape=(len(rows), BUCKETS),
-    )
+    indptr = np.concatenate(([0], np.cumsum([len(columns) for columns, _ in vectors])))
+    indices = np.concatenate([columns for columns, _ in vectors])
+    data = np.concatenate([weights for _, weights in vectors])
+    del vectors
+    matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(ids), BUCKETS))
     df = np.bincount(matrix.indices, minlength=BUCKETS)
-    idf = (np.log((1 + len(rows)) / (1 + df)) + 1).astype(np.float32)
+    idf = (np.log((1 + len(ids)) / (1 + df)) + 1).astype(np.float32)
     idf[df == 0] = 0.0  # an n-gram no idea has does not count in a query (as in scikit-learn)
     matrix.data *= idf[matrix.indices]
     # Columns, so that a lookup reads only the columns of the typed text's n-grams.
     matrix = _normalised(matrix).tocsc()
-    return _Index(
-        version,
-        time.monotonic(),
-        len(rows),
-        [r[0] for r in rows],
-        [r[1] for r in rows],
-        idf,
-        matrix,
-    )
+    _give_back_memory()
+    return _Index(version, time.monotonic(), len(ids), ids, titles, idf, matrix)
+
+
+def _give_back_memory() -> None:
+    """Return the build's freed heap to the system (glibc keeps it otherwise: ~90 MB of the
+    process's resident memory for a 10,000-idea project). Elsewhere it does nothing."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        if libc is not None and hasattr(libc, "malloc_trim"):
+            libc.malloc_trim(0)
+    except OSError:
+        pass
 
 
 def _normalised(matrix: Any) -> Any:
@@ -191,8 +212,8 @@ def similar_ideas(
         return []
     import numpy as np
 
-    columns, values = _weights(_counts(text))
-    weights = np.asarray(values, dtype=np.float32) * index.idf[columns]
+    columns, weights = _vector(text)
+    weights = weights * index.idf[columns]
     norm = float(np.sqrt((weights**2).sum())) or 1.0
     scores = index.matrix[:, columns] @ (weights / norm)
     order = scores.argsort()[::-1]

@@ -83,6 +83,9 @@ class Gazetteer:
 
     def __init__(self, entries: list[tuple[int, str, list[str]]]) -> None:
         self.patterns: list[Pattern] = []
+        # Every distinctive word must occur, so a pattern is looked at only for texts with its
+        # first one: (position, pattern, distinctive words) by that word.
+        self._by_word: dict[str, list[tuple[int, Pattern, tuple[str, ...]]]] = {}
         for target_id, label, names in entries:
             seen: set[tuple[str, ...]] = set()
             for name in names:
@@ -91,7 +94,11 @@ class Gazetteer:
                     continue
                 seen.add(words)
                 pattern = Pattern(target_id, label, words)
-                if pattern.distinctive:
+                distinctive = pattern.distinctive
+                if distinctive:
+                    self._by_word.setdefault(distinctive[0], []).append(
+                        (len(self.patterns), pattern, distinctive)
+                    )
                     self.patterns.append(pattern)
 
     def find(
@@ -107,8 +114,12 @@ class Gazetteer:
         for index, word in enumerate(words):
             positions.setdefault(word, []).append(index)
         best: dict[int, Match] = {}
-        for pattern in self.patterns:
-            if not all(w in positions for w in pattern.distinctive):
+        candidates = sorted(
+            (entry for word in positions for entry in self._by_word.get(word, ())),
+            key=lambda entry: entry[0],  # the gazetteer's order, as without the index
+        )
+        for _position, pattern, distinctive in candidates:
+            if not all(w in positions for w in distinctive):
                 continue
             found = [w for w in pattern.words if w in positions]
             first = [positions[w][0] for w in found]
