@@ -234,15 +234,22 @@ class Bench:
         }
 
     def vote_offset(self) -> int:
-        """Votes the token holders cast in earlier runs: this run continues after them, so that no
-        resident votes twice for the same idea (which would be a correct 409, not a measurement)."""
-        return int(
-            self.sql(
-                "SELECT count(*) FROM ideas_vote v JOIN accounts_apitoken t ON t.user_id = v.user_id"
-                " WHERE v.project_id = %s AND t.name = 'bench'",
-                [self.plan["vote_project"]["id"]],
-            )[0][0]
-        )
+        """The vote index after the last one earlier runs used (vote.lua's mapping: index →
+        resident, idea): this run continues after it, so that no resident votes twice for the same
+        idea (a correct 409, not a measurement). Counting rows is not enough: the two wrk threads
+        stop unevenly and leave gaps below the last used index."""
+        users, ideas, used = self.bench_votes()
+        if not users or not ideas or not used:
+            return 0
+        last, index, misses = -1, 0, 0
+        while misses < 10_000:  # past the last used pair, by more than any gap
+            pair = (users[index % len(users)], ideas[(index + index // len(users)) % len(ideas)])
+            if pair in used:
+                last, misses = index, 0
+            else:
+                misses += 1
+            index += 1
+        return last + 1
 
     def drain(self, timeout: float = 180) -> None:
         """Wait until the server is idle again: requests wrk abandoned at its stop are still queued

@@ -16,6 +16,7 @@ from django.test import Client, RequestFactory
 
 from tests.ideas.conftest import day, published, shortlisted
 from vmeste.appeals.counters import counters_version
+from vmeste.core.dashboard import PAGE_SETTLE_SECONDS
 from vmeste.core.pagecache import visitor_page
 from vmeste.ideas import services
 
@@ -103,12 +104,18 @@ def test_an_htmx_request_gets_the_fragment_not_the_stored_page(project, people) 
 def test_the_dashboard_is_fresh_when_a_counter_changes(region, people) -> None:
     from vmeste.appeals.counters import _bump_version
 
-    assert Client().get("/dashboard/")["X-Page-Cache"] == "miss"
-    assert Client().get("/dashboard/")["X-Page-Cache"] == "hit"
-    before = counters_version()
-    _bump_version()
-    assert counters_version() != before
-    assert Client().get("/dashboard/")["X-Page-Cache"] == "miss"
+    start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        assert Client().get("/dashboard/")["X-Page-Cache"] == "miss"
+        assert Client().get("/dashboard/")["X-Page-Cache"] == "hit"
+        before = counters_version()
+        _bump_version()
+        assert counters_version() != before
+        # Within the settling time the latest page stands in; after it, the page is rendered anew.
+        assert Client().get("/dashboard/")["X-Page-Cache"] == "stale"
+    with time_machine.travel(start + dt.timedelta(seconds=PAGE_SETTLE_SECONDS + 1), tick=False):
+        assert Client().get("/dashboard/")["X-Page-Cache"] == "miss"
+        assert Client().get("/dashboard/")["X-Page-Cache"] == "hit"
 
 
 def test_a_request_with_messages_is_rendered_for_it_and_keeps_them() -> None:

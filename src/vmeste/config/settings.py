@@ -221,7 +221,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "vmeste.core.cache.RedisCache",  # one client per pool (core/cache.py)
             "LOCATION": os.environ["REDIS_URL"],
         }
         if os.environ.get("REDIS_URL")

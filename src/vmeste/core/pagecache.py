@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -36,8 +37,10 @@ from django.middleware.csrf import get_token
 from django.utils import translation
 
 # What a view's page depends on: parts of the key (versions) and the most seconds it may be kept,
-# or None when this request's page must not be cached.
-Describe = Callable[..., tuple[tuple[Any, ...], int] | None]
+# optionally a third number — for how many seconds after a render a change may wait (the latest
+# page is served meanwhile; a page that is expensive to render and changes all the time) — or None
+# when this request's page must not be cached.
+Describe = Callable[..., tuple[Any, ...] | None]
 
 STALE_SECONDS = 600  # the previous page may stand in while one request renders the new one
 LOCK_SECONDS = 30  # a render that takes longer (or a process killed mid-render) frees the lock
@@ -65,8 +68,8 @@ def _keys(request: HttpRequest, view: str, parts: tuple[Any, ...]) -> tuple[str,
     return f"vmeste-page:{view}:{versioned}", f"vmeste-page-latest:{view}:{latest}"
 
 
-def _answer(request: HttpRequest, stored: tuple[str, str], how: str) -> HttpResponse:
-    content_type, body = stored
+def _answer(request: HttpRequest, stored: tuple[Any, ...], how: str) -> HttpResponse:
+    content_type, body = stored[0], stored[1]
     response = HttpResponse(body.replace(_MARK, get_token(request)), content_type=content_type)
     response["X-Page-Cache"] = how
     return response
@@ -94,15 +97,19 @@ def visitor_page(describe: Describe) -> Callable[[Callable[..., HttpResponse]], 
             described = describe(request, *args, **kwargs)
             if described is None:
                 return view(request, *args, **kwargs)
-            parts, seconds = described
+            parts, seconds = described[0], described[1]
+            settle = described[2] if len(described) > 2 else 0
             key, latest = _keys(request, name, parts)
-            stored = cache.get(key)
-            if stored is not None:
-                return _answer(request, stored, "hit")
+            found = cache.get_many([key, latest] if settle else [key])
+            if key in found:
+                return _answer(request, found[key], "hit")
+            previous = found.get(latest)
+            if previous is not None and time.time() - previous[2] < settle:
+                return _answer(request, previous, "stale")
             lock = f"{key}:lock"
             rendering = seconds > 0 and cache.add(lock, 1, LOCK_SECONDS)
             if seconds > 0 and not rendering:  # another request renders this page right now
-                previous = cache.get(latest)
+                previous = previous or cache.get(latest)
                 if previous is not None:
                     return _answer(request, previous, "stale")
             try:
@@ -113,7 +120,7 @@ def visitor_page(describe: Describe) -> Callable[[Callable[..., HttpResponse]], 
                     if len(tokens) <= 1:  # one render uses one token; anything else is not ours
                         for token in tokens:
                             body = body.replace(token, _MARK)
-                        page = (response["Content-Type"], body)
+                        page = (response["Content-Type"], body, time.time())
                         cache.set(key, page, seconds)
                         cache.set(latest, page, STALE_SECONDS)
             finally:
