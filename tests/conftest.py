@@ -42,9 +42,13 @@ def _fresh_cache() -> Any:
     """Each test starts with an empty cache (the dashboard and rate limits keep state there)."""
     from django.core.cache import cache
 
+    from vmeste.ideas import fragments
+
     cache.clear()
+    fragments._known.clear()  # what the process learnt of projects, valid with the cache's versions
     yield
     cache.clear()
+    fragments._known.clear()
 
 
 @pytest.fixture(autouse=True)

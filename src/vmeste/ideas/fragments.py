@@ -111,11 +111,16 @@ def comments_key(idea_id: int, project_id: int) -> tuple[Any, ...]:
     return ("comments", idea_id, _version(_IDEA.format(idea_id)), project_id)
 
 
-def _project_meta(slug: str) -> tuple[int, list[float]] | None:
+# slug → (pages version, (project id, stage moments)): what a process learnt of a project, valid
+# while the pages version is the same (a project's slug or stages saved bump it).
+_known: dict[str, tuple[int, tuple[int, list[float]]]] = {}
+
+
+def _project_meta(slug: str, pages_version: int) -> tuple[int, list[float]] | None:
     """The project's id and the moments its stages open and close (the pages change then)."""
     from .models import Project, Stage
 
-    key = f"vmeste-ideas-meta:{_version(_PAGES)}:{hashlib.sha256(slug.encode()).hexdigest()[:24]}"
+    key = f"vmeste-ideas-meta:{pages_version}:{hashlib.sha256(slug.encode()).hexdigest()[:24]}"
     meta = cache.get(key)
     if meta is None:
         project_id = Project.objects.filter(slug=slug).values_list("pk", flat=True).first()
@@ -131,7 +136,30 @@ def _project_meta(slug: str) -> tuple[int, list[float]] | None:
         )
         meta = (project_id, moments)
         cache.set(key, meta, FRAGMENT_SECONDS)
+    _known[slug] = (pages_version, meta)
     return meta
+
+
+def _page_versions(slug: str, idea_id: int | None) -> tuple[int, list[float], tuple] | None:
+    """The project, its stage moments and the versions a page of it depends on — in one round
+    trip to the cache when this process already knows the project, else in three."""
+
+    def keys(project_id: int) -> list[str]:
+        own = [_PROJECT.format(project_id), _PEOPLE, _PAGES]
+        return own if idea_id is None else [*own, _IDEA.format(idea_id)]
+
+    known = _known.get(slug)
+    if known is not None:
+        pages_version, (project_id, moments) = known
+        wanted = keys(project_id)
+        versions = _versions(*wanted)
+        if versions[2] == pages_version:
+            return project_id, moments, versions
+    meta = _project_meta(slug, _version(_PAGES))
+    if meta is None:
+        return None
+    project_id, moments = meta
+    return project_id, moments, _versions(*keys(project_id))
 
 
 def _page_seconds(moments: list[float]) -> int:
@@ -144,21 +172,19 @@ def _page_seconds(moments: list[float]) -> int:
 
 def project_page(request: Any, slug: str) -> tuple[tuple[Any, ...], int] | None:
     """What a visitor's project page (the idea list) depends on, for ``core.pagecache``."""
-    meta = _project_meta(slug)
-    if meta is None:
+    found = _page_versions(slug, None)
+    if found is None:
         return None
-    project_id, moments = meta
-    versions = _versions(_PROJECT.format(project_id), _PEOPLE, _PAGES)
+    project_id, moments, versions = found
     return ("project", project_id, *versions), _page_seconds(moments)
 
 
 def idea_page(request: Any, slug: str, idea_id: int) -> tuple[tuple[Any, ...], int] | None:
     """What a visitor's idea page depends on: its project's and its comments' versions."""
-    meta = _project_meta(slug)
-    if meta is None:
+    found = _page_versions(slug, idea_id)
+    if found is None:
         return None
-    project_id, moments = meta
-    versions = _versions(_PROJECT.format(project_id), _IDEA.format(idea_id), _PEOPLE, _PAGES)
+    project_id, moments, versions = found
     return ("idea", project_id, idea_id, *versions), _page_seconds(moments)
 
 
