@@ -131,7 +131,7 @@ class TcpProxy:
                     if not data:
                         return
                     (upstream if sock is client else client).sendall(data)
-        except OSError:
+        except (OSError, ValueError):  # cut() closed a socket: select() sees fd -1
             return
         finally:
             for sock in sockets:
