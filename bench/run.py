@@ -213,19 +213,11 @@ class Bench:
             extra["BENCH_PATHS"] = plan["paths"][entry]
         report = self.wrk(script, extra, self.args.duration)
         counts = report["counts"]
-        seconds = report["duration_us"] / 1e6
         good = sum(counts[f"s{code}"] for code in ok)
         wrk_errors = sum(report["errors"].values()) - report["errors"]["status"]
         errors = counts["responses"] - good + wrk_errors
-        lat = report["latency_us"]
         return {
-            "requests": report["requests"],
-            "seconds": round(seconds, 2),
-            "rps": round(report["requests"] / seconds, 1),
-            "p50_ms": round(lat["p50"] / 1000, 1),
-            "p95_ms": round(lat["p95"] / 1000, 1),
-            "p99_ms": round(lat["p99"] / 1000, 1),
-            "max_ms": round(lat["max"] / 1000, 1),
+            **rate_and_latency(report),
             "errors": errors,
             "statuses": {k: v for k, v in counts.items() if k.startswith("s") and k != "sent"},
             "repeats": counts["repeats"],
@@ -549,6 +541,18 @@ class Bench:
         if self.args.update_docs:
             update_docs(table)
             log("docs/performance.md updated")
+
+
+def rate_and_latency(report: dict[str, Any]) -> dict[str, Any]:
+    """Requests, seconds, requests per second and latency percentiles (ms) of a wrk report."""
+    seconds = report["duration_us"] / 1e6
+    lat = report["latency_us"]
+    return {
+        "requests": report["requests"],
+        "seconds": round(seconds, 2),
+        "rps": round(report["requests"] / seconds, 1),
+        **{f"{p}_ms": round(lat[p] / 1000, 1) for p in ("p50", "p95", "p99", "max")},
+    }
 
 
 def run_wrk(

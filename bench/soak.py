@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import RESULTS, ROOT, WORK, Bench, env_int, log
+from run import RESULTS, ROOT, WORK, Bench, env_int, log, rate_and_latency
 
 # The mix, per 20 requests: what residents read most, plus the two writes that must not be lost.
 MIX: dict[str, int] = {
@@ -130,18 +130,11 @@ class Soak(Bench):
     def summarise(self, report: dict[str, Any]) -> dict[str, Any]:
         """The figures of one run, errors as bench counts them: any answer other than the expected
         200/201 (a 409 on a vote included) and every socket error."""
-        counts, mix, lat = report["counts"], report["mix"], report["latency_us"]
-        seconds = report["duration_us"] / 1e6
+        counts, mix = report["counts"], report["mix"]
         socket_errors = sum(report["errors"].values()) - report["errors"]["status"]
         bad = counts["responses"] - counts["s200"] - counts["s201"]
         return {
-            "requests": report["requests"],
-            "seconds": round(seconds, 2),
-            "rps": round(report["requests"] / seconds, 1),
-            "p50_ms": round(lat["p50"] / 1000, 1),
-            "p95_ms": round(lat["p95"] / 1000, 1),
-            "p99_ms": round(lat["p99"] / 1000, 1),
-            "max_ms": round(lat["max"] / 1000, 1),
+            **rate_and_latency(report),
             "s4xx": counts["s4xx"],
             "s5xx": counts["s5xx"],
             "sother": counts["sother"],
