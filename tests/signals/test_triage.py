@@ -163,3 +163,55 @@ def test_address_by_pattern_else_by_named_places(settings):
     assert triage.find_address("В Приозёрске у памятника не горят фонари") == "Приозёрске"
     settings.VMESTE_TRIAGE_NER = False
     assert triage.find_address("В Приозёрске у памятника не горят фонари") == ""
+
+
+def test_the_organization_model_learns_who_answers_now(
+    vk_source, region, categories, people, file_appeal, settings, tmp_path
+):
+    """Snow at the entrance went to the department until 2026, to the centre since: a new post
+    is suggested to the centre, because every appeal carries when it was submitted."""
+    import datetime as dt
+
+    import time_machine
+
+    from vmeste.appeals.models import Appeal
+    from vmeste.appeals.services import appeal_moderate
+
+    settings.VMESTE_MODEL_DIR = tmp_path
+    snow = [
+        "У входа не убран снег, скользко, люди падают",
+        "Наледь на ступенях у входа, никто не посыпает песком",
+        "Сугробы на тротуаре перед зданием, не пройти",
+    ]
+    sport = [
+        "В спортзале не работает душ после тренировки",
+        "Тренер не пришёл на занятие секции плавания",
+    ]
+    handed_over = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    start = dt.datetime(2025, 1, 6, 10, tzinfo=dt.UTC)
+    snow_ids: list[tuple[int, bool]] = []
+    sport_ids: list[int] = []
+    for week in range(0, 72, 3):
+        moment = start + dt.timedelta(weeks=week)
+        with time_machine.travel(moment, tick=False):
+            appeal = file_appeal(text=f"{snow[week % 3]}. Неделя {week}", institution=None)
+            appeal_moderate(actor=people.moderator, appeal=appeal, decision="register")
+            snow_ids.append((appeal.pk, moment >= handed_over))
+            if week % 2 == 0:
+                other = file_appeal(text=f"{sport[week % 2]}. Неделя {week}", institution=None)
+                appeal_moderate(actor=people.moderator, appeal=other, decision="register")
+                sport_ids.append(other.pk)
+    for pk, late in snow_ids:
+        organization = region.centre if late else region.department
+        Appeal.objects.filter(pk=pk).update(organization=organization)
+    Appeal.objects.filter(pk__in=sport_ids).update(organization=region.other_department)
+
+    data = learning.training_data("organization")
+    assert len(data.times) == len(data.texts) == len(snow_ids) + len(sport_ids)
+    report = learning.train("organization")
+    assert report.path is not None
+    model = learning.current("organization")
+    assert model.uses_time
+    signal = receive(vk_source, "Снег у входа не убирают, скользко на ступенях")
+    first = signal.suggestions["organizations"][0]
+    assert first["id"] == region.centre.pk, signal.suggestions["organizations"]

@@ -157,8 +157,9 @@ def _write_csv(path: Path, rows: list[tuple[str, str]]) -> None:
 def test_read_csv_skips_rows_without_label(tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
     _write_csv(path, [*SAMPLES[:3], ("без метки", "")])
-    texts, labels = read_csv(path, "text", "executor")
-    assert len(texts) == len(labels) == 3
+    data = read_csv(path, "text", "executor")
+    assert len(data.texts) == len(data.labels) == 3
+    assert data.times is None
     with pytest.raises(KeyError):
         read_csv(path, "text", "category")
 
@@ -191,3 +192,139 @@ def test_command_errors(tmp_path: Path) -> None:
         call_command("triage_eval", train=str(train), label_column="category")
     with pytest.raises(CommandError, match="no column body"):
         call_command("triage_eval", train=str(train), text_column="body", label_column="executor")
+
+
+# Who answers a road complaint changed on day 100: the city's administration before, its roads
+# committee after. The texts cannot tell; only when they were written can.
+HANDOVER = 100.0
+ADMIN = "Администрация города Курска"
+ROAD_TEXTS = [
+    "Яма на дороге по улице {n}, машины ломают колёса",
+    "Разбитый асфальт на улице {n}, нужен ремонт дороги",
+    "Глубокие выбоины на проезжей части, улица {n}",
+]
+ROAD_NAMES = ["Ленина", "Мира", "Садовая", "Дружбы", "Победы", "Школьная", "Лесная", "Полевая"]
+
+
+def _handover_data() -> tuple[list[str], list[str], list[float]]:
+    texts, labels, times = [], [], []
+    for day in range(0, 200, 4):
+        template = ROAD_TEXTS[day % 3]
+        texts.append(template.format(n=ROAD_NAMES[day % len(ROAD_NAMES)]))
+        labels.append(ADMIN if day < HANDOVER else ROADS)
+        times.append(float(day))
+    for i, (text, label) in enumerate(SAMPLES[6:19]):  # lighting and health: no handover
+        texts.append(text)
+        labels.append(label)
+        times.append(float(i * 15))
+    return texts, labels, times
+
+
+def test_times_teach_who_answered_when() -> None:
+    texts, labels, times = _handover_data()
+    model = TextClassifier().fit(texts, labels, times)
+    assert model.uses_time
+    pothole = "Яма на дороге у дома, улица Заречная"
+    early, late = model.top([pothole, pothole], k=2, times=[20.0, 180.0])
+    assert early[0][0] == ADMIN
+    assert late[0][0] == ROADS
+    # A text without a time, or later than anything seen, is routed as the latest ones were.
+    assert model.top([pothole])[0][0][0] == ROADS
+    assert model.top([pothole], times=[10_000.0])[0][0][0] == ROADS
+    assert model.top([pothole], times=[None])[0][0][0] == ROADS
+    # The text still decides where time says nothing.
+    assert model.top(["Не горят фонари в Льгове"], times=[20.0])[0][0][0] == LIGHT
+    # Without the times the same data gives one answer at every moment.
+    blind = TextClassifier().fit(texts, labels)
+    assert not blind.uses_time
+    assert blind.top([pothole], times=[20.0]) == blind.top([pothole], times=[180.0])
+
+
+def test_times_that_say_nothing_are_left_out() -> None:
+    texts, labels = TEXTS * 3, LABELS * 3
+    times = [float((i * 7919) % 101) for i in range(len(texts))]  # unrelated to the labels
+    model = TextClassifier().fit(texts, labels, times)
+    assert not model.uses_time
+    assert model.top(["Яма на дороге"], times=[5.0])[0][0][0] == ROADS
+
+
+def test_times_must_match_the_texts() -> None:
+    texts, labels, times = _handover_data()
+    with pytest.raises(ValueError, match="times"):
+        TextClassifier().fit(texts, labels, times[:-1])
+    model = TextClassifier().fit(texts, labels, times)
+    with pytest.raises(ValueError, match="times"):
+        model.top(["яма"], times=[1.0, 2.0])
+
+
+def test_a_timed_model_survives_dump_and_load(tmp_path: Path) -> None:
+    texts, labels, times = _handover_data()
+    model = TextClassifier().fit(texts, labels, times)
+    model.dump(tmp_path / "m.joblib")
+    loaded = TextClassifier.load(tmp_path / "m.joblib")
+    assert loaded.uses_time
+    assert loaded.top(["яма на дороге"], times=[20.0]) == model.top(["яма на дороге"], times=[20.0])
+
+
+def _write_timed_csv(path: Path, rows: list[tuple[str, str, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "executor", "created"])
+        writer.writerows(rows)
+
+
+def test_read_csv_reads_numbers_and_iso_dates_as_times(tmp_path: Path) -> None:
+    path = tmp_path / "timed.csv"
+    _write_timed_csv(
+        path,
+        [
+            ("яма", ROADS, "2"),
+            ("фонарь", LIGHT, "1970-01-11"),
+            ("врач", HEALTH, "1970-01-02T12:00:00+00:00"),
+            ("без времени", HEALTH, ""),
+        ],
+    )
+    data = read_csv(path, "text", "executor", "created")
+    assert data.times == [2.0, 10.0, 1.5, None]
+    with pytest.raises(KeyError):
+        read_csv(path, "text", "executor", "when")
+    _write_timed_csv(path, [("яма", ROADS, "вчера")])
+    with pytest.raises(ValueError, match="line 2"):
+        read_csv(path, "text", "executor", "created")
+
+
+def test_command_weighs_a_time_column_and_explains_a_bad_one(tmp_path: Path) -> None:
+    texts, labels, times = _handover_data()
+    path = tmp_path / "timed.csv"
+    _write_timed_csv(
+        path, [(t, lab, str(m)) for t, lab, m in zip(texts, labels, times, strict=True)]
+    )
+    out = StringIO()
+    call_command(
+        "triage_eval",
+        train=str(path),
+        label_column="executor",
+        time_column="created",
+        cv=4,
+        stdout=out,
+    )
+    timed = json.loads(out.getvalue())
+    out = StringIO()
+    call_command("triage_eval", train=str(path), label_column="executor", cv=4, stdout=out)
+    blind = json.loads(out.getvalue())
+    assert timed["time"] == "4/4"
+    assert "time" not in blind
+    assert timed["top1"] > blind["top1"]
+    out = StringIO()
+    call_command(
+        "triage_eval",
+        train=str(path),
+        test=str(path),
+        label_column="executor",
+        time_column="created",
+        stdout=out,
+    )
+    assert json.loads(out.getvalue())["time"] is True
+    _write_timed_csv(path, [("яма", ROADS, "вчера")] * 30)
+    with translation.override("ru"), pytest.raises(CommandError, match="время"):
+        call_command("triage_eval", train=str(path), label_column="executor", time_column="created")

@@ -18,6 +18,10 @@ examples (most executors and categories do):
    over the out-of-fold base scores and the match scores. It learns how far to trust each
    signal and returns calibrated probabilities, so top-3 confidences mean something.
 
+4. *Clock* (optional): when each text was written, as smooth bumps over the training period
+   (:class:`_Clock`), kept only when the inner folds show that it predicts better: who answers
+   an appeal changes with reorganisations, what an appeal is about does not.
+
 Everything derived from labels or texts is fitted in :meth:`TextClassifier.fit` only, so
 cross-validation around it is honest. Weights are kept as float32 arrays, not as sklearn
 estimators, which keeps files small and prediction a few sparse products.
@@ -51,9 +55,10 @@ from vmeste.triage.text import clean_text, lemmas, stem
 
 __all__ = ["FORMAT_VERSION", "TextClassifier", "splitter"]
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 STEM = 5
 _MISSING_SCORE = -1.5  # the base score of a label that an inner fold did not see
+_TIME_GAIN = 0.01  # the out-of-fold top-1 the times must add to be kept (less is noise)
 _EMB_FLOOR = -12.0  # the lowest log-probability of the embedding model (and unseen labels')
 _WORD = re.compile(r"[^\W\d_][\w-]*")
 _MARKUP = re.compile(r"<(?:p|br|div|span|li)\b", re.IGNORECASE)
@@ -92,6 +97,11 @@ DEFAULTS: dict[str, Any] = {
     "embed_chars": 300,
     "raw_char": False,
     "loss": "svm",
+    # When the appeal was made: smooth bumps over the training period (see _Clock). Used only
+    # when ``fit`` is given times and the inner folds show they help.
+    "time": True,
+    "time_bumps": 20,
+    "time_weight": 1.0,
 }
 _BATCH = 64
 _encoder: Any = None
@@ -267,6 +277,41 @@ class _Batch:
     docs: list[list[str]]  # lemmas (plus the markup marker)
     raw: list[str]  # cleaned lower-case text
     emb: np.ndarray | None  # sentence embeddings, when switched on
+    times: np.ndarray | None = None  # when each text was written, in the training's units
+
+
+@dataclass
+class _Clock:
+    """When a text was written, as features: Gaussian bumps spread over the training period.
+
+    Who answers an appeal changes over time (a city hands its roads to a committee, and back),
+    and the text alone cannot tell. With a few bumps per period, the linear model learns where
+    each label was in use. Times outside the training period count as its nearest end, and a
+    text without a time as its last moment: a new appeal is routed as the latest ones were.
+    """
+
+    start: float
+    end: float
+    centres: np.ndarray
+    width: float
+    weight: float
+
+    @classmethod
+    def fit(cls, times: np.ndarray, bumps: int, weight: float) -> _Clock | None:
+        start, end = float(np.min(times)), float(np.max(times))
+        if not end > start or bumps < 2:
+            return None
+        centres = np.linspace(start, end, bumps)
+        return cls(start, end, centres, 1.5 * (end - start) / (bumps - 1), weight)
+
+    def features(self, times: np.ndarray | None, n: int) -> Any:
+        if times is None:
+            times = np.full(n, self.end)
+        moments = np.clip(
+            np.nan_to_num(times.astype(np.float64), nan=self.end), self.start, self.end
+        )
+        bumps = np.exp(-(((moments[:, None] - self.centres[None, :]) / self.width) ** 2))
+        return sp.csr_matrix((bumps * self.weight).astype(np.float32))
 
 
 @dataclass
@@ -428,11 +473,17 @@ class TextClassifier:
         self.version = ""
         self.labels = []
         self._embed_model: _EmbedLogit | None = None
+        self._clock: _Clock | None = None
 
     # --- features ---------------------------------------------------------------------------
 
-    def _batch(self, texts: Sequence[str], embed: bool | None = None) -> _Batch:
-        """Lemmas, cleaned text and (when ``embed``) embeddings of texts.
+    def _batch(
+        self,
+        texts: Sequence[str],
+        embed: bool | None = None,
+        times: Sequence[float | None] | None = None,
+    ) -> _Batch:
+        """Lemmas, cleaned text, times and (when ``embed``) embeddings of texts.
 
         ``embed`` defaults to whether the fitted model uses embeddings at all: the encoder is
         the slowest part of prediction, and the meta model may have given it no weight.
@@ -445,7 +496,12 @@ class TextClassifier:
         if self.params["embeddings"] and embed:
             emb = _embed(texts, int(self.params["embed_chars"]))
         raw = [clean_text(text).lower() for text in texts] if self.params["raw_char"] else []
-        return _Batch(self._lemmas(texts), raw, emb)
+        moments = None
+        if times is not None:
+            if len(times) != len(texts):
+                raise ValueError("texts and times differ in length")
+            moments = np.array([np.nan if t is None else float(t) for t in times])
+        return _Batch(self._lemmas(texts), raw, emb, moments)
 
     def _lemmas(self, texts: Sequence[str]) -> list[list[str]]:
         """Lemmas per text, plus a marker token when the raw text was HTML.
@@ -475,6 +531,8 @@ class TextClassifier:
         weight = float(self.params["embed_weight"])
         if batch.emb is not None and weight > 0:
             blocks.append(sp.csr_matrix(batch.emb * weight))
+        if self._clock is not None:
+            blocks.append(self._clock.features(batch.times, len(docs)))
         return sp.hstack(blocks, format="csr")
 
     def _matches(self, docs: list[list[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -533,8 +591,18 @@ class TextClassifier:
 
     # --- training ---------------------------------------------------------------------------
 
-    def fit(self, texts: Sequence[str], labels: Sequence[str]) -> TextClassifier:
-        """Learn from parallel texts and labels; every derived vocabulary comes from these only."""
+    def fit(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        times: Sequence[float | None] | None = None,
+    ) -> TextClassifier:
+        """Learn from parallel texts and labels; every derived vocabulary comes from these only.
+
+        ``times`` (optional, any increasing unit: days, an appeal's sequence number) says when
+        each text was written. They become features only if the inner folds show that they
+        predict better than the text alone (see :class:`_Clock`).
+        """
         if len(texts) != len(labels):
             raise ValueError("texts and labels differ in length")
         if not texts:
@@ -545,7 +613,8 @@ class TextClassifier:
         position = {label: i for i, label in enumerate(self.labels)}
         y = np.array([position[label] for label in labels])
         self._embed_model = None
-        batch = self._batch(texts, embed=True)
+        self._clock = None
+        batch = self._batch(texts, embed=True, times=times)
         docs = batch.docs
         joined = [" ".join(doc) for doc in docs]
 
@@ -595,15 +664,24 @@ class TextClassifier:
         for values, label_to_value in derived:
             targets.append((label_to_value[y], len(values)))
         c, weight, loss = float(p["C"]), p["class_weight"], str(p["loss"])
+        folds = int(p["inner_folds"])
+        stack = bool(p["stack"]) and len(texts) >= 4 * folds and len(self.labels) > 1
+        split = _split(labels, folds, int(p["seed"])) if stack else []
+        direct_oof = None
+        if stack and batch.times is not None and p["time"]:
+            x, direct_oof = self._with_time(x, batch, y, split)
         self._models = [_Linear.fit(x, target, size, c, weight, loss) for target, size in targets]
         use_logit = batch.emb is not None and p["embed_logit"] and len(self.labels) > 1
         k = int(p["neighbours"])
         self._neighbours = _Neighbours.fit(x, y, len(self.labels), k) if k > 0 else None
 
-        folds = int(p["inner_folds"])
-        if p["stack"] and len(texts) >= 4 * folds and len(self.labels) > 1:
-            split = _split(labels, folds, int(p["seed"]))
-            base = [_oof(x, target, size, split, c, weight, loss) for target, size in targets]
+        if stack:
+            base = [
+                direct_oof
+                if i == 0 and direct_oof is not None
+                else _oof(x, target, size, split, c, weight, loss)
+                for i, (target, size) in enumerate(targets)
+            ]
             emb_oof = None
             if use_logit and batch.emb is not None:
                 embed_c, emb_oof = _EmbedLogit.choose(batch.emb, y, len(self.labels), split, p)
@@ -631,6 +709,34 @@ class TextClassifier:
         ).hexdigest()
         self.version = f"{p['name']}-{time.strftime('%Y%m%dT%H%M%S')}-{digest[:8]}"
         return self
+
+    def _with_time(
+        self, x: Any, batch: _Batch, y: np.ndarray, split: list[tuple[np.ndarray, np.ndarray]]
+    ) -> tuple[Any, np.ndarray]:
+        """The features with the clock when the inner folds rank labels better with it: by at
+        least ``_TIME_GAIN`` of out-of-fold top-1, so that noise does not switch it on.
+
+        Returns the features to train on and the direct model's out-of-fold scores on them (the
+        meta model's input, so the comparison costs one extra round of inner fits).
+        """
+        p = self.params
+        assert batch.times is not None
+        known = batch.times[~np.isnan(batch.times)]
+        clock = (
+            _Clock.fit(known, int(p["time_bumps"]), float(p["time_weight"])) if known.size else None
+        )
+        c, weight, loss = float(p["C"]), p["class_weight"], str(p["loss"])
+        n_labels = len(self.labels)
+        plain = _oof(x, y, n_labels, split, c, weight, loss)
+        if clock is None:
+            return x, plain
+        timed_x = sp.hstack([x, clock.features(batch.times, x.shape[0])], format="csr")
+        timed = _oof(timed_x, y, n_labels, split, c, weight, loss)
+        gain = (timed.argmax(axis=1) == y).mean() - (plain.argmax(axis=1) == y).mean()
+        if gain >= _TIME_GAIN:
+            self._clock = clock
+            return timed_x, timed
+        return x, plain
 
     def _pad(
         self, linear: list[np.ndarray], near: np.ndarray | None, emb: np.ndarray | None
@@ -689,6 +795,11 @@ class TextClassifier:
         result = minimize(loss, start, jac=True, method="L-BFGS-B")
         return np.asarray(result.x, dtype=np.float64)
 
+    @property
+    def uses_time(self) -> bool:
+        """Whether the fitted model weighs when a text was written (see :class:`_Clock`)."""
+        return self._clock is not None
+
     # --- prediction -------------------------------------------------------------------------
 
     def _probabilities(self, batch: _Batch) -> np.ndarray:
@@ -703,13 +814,19 @@ class TextClassifier:
         probs = np.exp(logits)
         return np.asarray(probs / probs.sum(axis=1, keepdims=True))
 
-    def top(self, texts: Sequence[str], k: int = 3) -> list[list[tuple[str, float]]]:
-        """The ``k`` likeliest labels per text, best first, with probabilities (sum ≤ 1)."""
+    def top(
+        self, texts: Sequence[str], k: int = 3, times: Sequence[float | None] | None = None
+    ) -> list[list[tuple[str, float]]]:
+        """The ``k`` likeliest labels per text, best first, with probabilities (sum ≤ 1).
+
+        ``times`` are in the units of the training's; without them (or for a ``None``) a text
+        counts as written at the end of the training period, which is what a new appeal is.
+        """
         if not self.labels:
             raise ValueError("the classifier is not fitted")
         if not texts:
             return []
-        probs = self._probabilities(self._batch(texts))
+        probs = self._probabilities(self._batch(texts, times=times))
         out = []
         for row in probs:
             best = np.argsort(-row, kind="stable")[:k]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,28 +18,63 @@ from sklearn.metrics import f1_score
 
 from vmeste.triage.classifier import TextClassifier, _split
 
-__all__ = ["cross_validate", "evaluate", "read_csv"]
+__all__ = ["Labelled", "cross_validate", "evaluate", "read_csv"]
 
 
-def read_csv(path: str | Path, text_column: str, label_column: str) -> tuple[list[str], list[str]]:
-    """Texts and labels of a CSV with a header; rows with an empty label are skipped.
+@dataclass
+class Labelled:
+    """Parallel texts and labels, and when each text was written (``None`` when not known)."""
 
-    Raises KeyError naming the column when the header lacks one, so that callers can explain.
+    texts: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    times: list[float | None] | None = None
+
+
+def _moment(value: str | None) -> float | None:
+    """A time cell as a number: a number as it is, an ISO date or datetime as days since 1970."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise ValueError(f"not a number or an ISO date: {value!r}") from error
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp() / 86400
+
+
+def read_csv(
+    path: str | Path, text_column: str, label_column: str, time_column: str | None = None
+) -> Labelled:
+    """Texts, labels (and times) of a CSV with a header; rows with an empty label are skipped.
+
+    Raises KeyError naming the column when the header lacks one, so that callers can explain,
+    and ValueError naming the row when a time is neither a number nor an ISO date.
     """
-    texts: list[str] = []
-    labels: list[str] = []
+    data = Labelled(times=[] if time_column else None)
     with Path(path).open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         header = reader.fieldnames or []
-        for column in (text_column, label_column):
-            if column not in header:
+        for column in (text_column, label_column, time_column):
+            if column and column not in header:
                 raise KeyError(column)
-        for row in reader:
+        for line, row in enumerate(reader, start=2):
             label = (row.get(label_column) or "").strip()
-            if label:
-                texts.append(row.get(text_column) or "")
-                labels.append(label)
-    return texts, labels
+            if not label:
+                continue
+            data.texts.append(row.get(text_column) or "")
+            data.labels.append(label)
+            if time_column and data.times is not None:
+                try:
+                    data.times.append(_moment(row.get(time_column)))
+                except ValueError as error:
+                    raise ValueError(f"line {line}: {error}") from error
+    return data
 
 
 def _scores(
@@ -69,13 +106,19 @@ def evaluate(
     train_labels: Sequence[str],
     test_texts: Sequence[str],
     test_labels: Sequence[str],
+    *,
+    train_times: Sequence[float | None] | None = None,
+    test_times: Sequence[float | None] | None = None,
     **params: Any,
 ) -> dict[str, Any]:
     """Fit on the training pair, score top-1, top-3 and macro-F1 on the test pair."""
-    model = TextClassifier(**params).fit(train_texts, train_labels)
-    predictions = model.top(test_texts, k=3)
+    model = TextClassifier(**params).fit(train_texts, train_labels, train_times)
+    predictions = model.top(test_texts, k=3, times=test_times)
     top1, hits1, hits3 = _scores(predictions, test_labels)
-    return _summary(len(test_texts), hits1, hits3, test_labels, top1)
+    result = _summary(len(test_texts), hits1, hits3, test_labels, top1)
+    if train_times is not None:
+        result["time"] = model.uses_time  # whether the model chose to weigh the times
+    return result
 
 
 def cross_validate(
@@ -83,19 +126,33 @@ def cross_validate(
     labels: Sequence[str],
     folds: int = 5,
     seed: int = 0,
+    times: Sequence[float | None] | None = None,
     **params: Any,
 ) -> dict[str, Any]:
     """K-fold CV: each fold fits a fresh model on the rest; metrics over all held-out texts.
 
     Folds are stratified when the label counts allow (see :func:`~.classifier.splitter`).
+    ``"time"`` in the result is how many of the folds' models chose to weigh the times.
     """
     texts, labels = list(texts), [str(label) for label in labels]
     if len(texts) < folds:
         raise ValueError(f"{folds}-fold cross-validation needs at least {folds} texts")
     predictions: list[list[tuple[str, float]]] = [[] for _ in texts]
+    timed = 0
     for train, test in _split(labels, folds, seed):
-        model = TextClassifier(**params).fit([texts[i] for i in train], [labels[i] for i in train])
-        for i, ranked in zip(test, model.top([texts[i] for i in test], k=3), strict=True):
+        model = TextClassifier(**params).fit(
+            [texts[i] for i in train],
+            [labels[i] for i in train],
+            None if times is None else [times[i] for i in train],
+        )
+        timed += model.uses_time
+        ranked_all = model.top(
+            [texts[i] for i in test], k=3, times=None if times is None else [times[i] for i in test]
+        )
+        for i, ranked in zip(test, ranked_all, strict=True):
             predictions[int(i)] = ranked
     top1, hits1, hits3 = _scores(predictions, labels)
-    return _summary(len(texts), hits1, hits3, labels, top1)
+    result = _summary(len(texts), hits1, hits3, labels, top1)
+    if times is not None:
+        result["time"] = f"{timed}/{folds}"
+    return result

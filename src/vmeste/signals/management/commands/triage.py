@@ -24,6 +24,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--organization-column", help="train: the CSV column holding organization slugs"
         )
+        parser.add_argument(
+            "--time-column",
+            help="train: the CSV column saying when each text was written (ISO date or days)",
+        )
         parser.add_argument("--output", type=Path, help="train: the model folder")
         parser.add_argument("--all", action="store_true", help="run: triage every signal again")
         parser.add_argument("--batch", type=int, default=64)
@@ -48,7 +52,12 @@ class Command(BaseCommand):
                 if not options["csv"].exists():
                     raise CommandError(_("No such file: %(path)s") % {"path": options["csv"]})
                 try:
-                    extra = read_csv(options["csv"], options["text_column"], columns[target])
+                    extra = read_csv(
+                        options["csv"],
+                        options["text_column"],
+                        columns[target],
+                        options["time_column"],
+                    )
                 except (KeyError, ValueError) as error:
                     raise CommandError(str(error)) from None
             started = time.monotonic()

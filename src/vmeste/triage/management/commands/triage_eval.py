@@ -10,13 +10,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from vmeste.triage.evaluate import cross_validate, evaluate, read_csv
+from vmeste.triage.evaluate import Labelled, cross_validate, evaluate, read_csv
 
 
 class Command(BaseCommand):
     help = (
         "Evaluate the triage text classifier: train on one CSV and test on another (--test), "
-        "or cross-validate on one CSV (--cv N). Prints one JSON line: n, top1, top3, macro_f1."
+        "or cross-validate on one CSV (--cv N). Prints one JSON line: n, top1, top3, macro_f1. "
+        "--time-column names when each text was written (a number or an ISO date)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -24,29 +25,49 @@ class Command(BaseCommand):
         parser.add_argument("--test", help="CSV to evaluate on; without it, cross-validate")
         parser.add_argument("--text-column", default="text")
         parser.add_argument("--label-column", required=True)
+        parser.add_argument(
+            "--time-column",
+            help="when each text was written: a number that grows with time (an appeal's "
+            "sequence number, days) or an ISO date; the model weighs it where it helps",
+        )
         parser.add_argument("--cv", type=int, default=5, help="folds when there is no --test")
         parser.add_argument("--seed", type=int, default=0)
 
-    def _read(self, path: str, text_column: str, label_column: str) -> tuple[list[str], list[str]]:
-        """Read a CSV, turning a missing file or column into a CommandError for the user."""
+    def _read(self, path: str, options: dict[str, Any]) -> Labelled:
+        """Read a CSV, turning a missing file, column or bad time into a CommandError."""
         if not Path(path).is_file():
             raise CommandError(_("No such file: %(path)s") % {"path": path})
         try:
-            return read_csv(path, text_column, label_column)
+            return read_csv(
+                path, options["text_column"], options["label_column"], options["time_column"]
+            )
         except KeyError as error:
             raise CommandError(
                 _("%(path)s has no column %(column)s") % {"path": path, "column": error.args[0]}
             ) from error
+        except ValueError as error:
+            raise CommandError(
+                _("%(path)s: a time that is neither a number nor a date (%(error)s)")
+                % {"path": path, "error": error}
+            ) from error
 
     def handle(self, *args: Any, **options: Any) -> None:
-        text_column, label_column = options["text_column"], options["label_column"]
         started = time.perf_counter()
-        texts, labels = self._read(options["train"], text_column, label_column)
+        train = self._read(options["train"], options)
+        texts, labels = train.texts, train.labels
         if options["test"]:
-            test_texts, test_labels = self._read(options["test"], text_column, label_column)
-            if not texts or not test_texts:
+            test = self._read(options["test"], options)
+            if not texts or not test.texts:
                 raise CommandError(_("Both files need labelled rows."))
-            result = evaluate(texts, labels, test_texts, test_labels, seed=options["seed"])
+            result = evaluate(
+                texts,
+                labels,
+                test.texts,
+                test.labels,
+                train_times=train.times,
+                test_times=test.times,
+                seed=options["seed"],
+            )
         else:
             folds = options["cv"]
             if folds < 2:
@@ -56,7 +77,9 @@ class Command(BaseCommand):
                     _("%(folds)d-fold cross-validation needs at least %(folds)d labelled rows.")
                     % {"folds": folds}
                 )
-            result = cross_validate(texts, labels, folds=folds, seed=options["seed"])
+            result = cross_validate(
+                texts, labels, folds=folds, seed=options["seed"], times=train.times
+            )
         result["seconds"] = round(time.perf_counter() - started, 1)
-        result["label"] = label_column
+        result["label"] = options["label_column"]
         self.stdout.write(json.dumps(result, ensure_ascii=False))
