@@ -232,12 +232,20 @@ def test_times_teach_who_answered_when() -> None:
     assert model.top([pothole])[0][0][0] == ROADS
     assert model.top([pothole], times=[10_000.0])[0][0][0] == ROADS
     assert model.top([pothole], times=[None])[0][0][0] == ROADS
+    # The operator is told that the moment counted.
+    assert "время: так направляли в последнее время" in model.reasons(pothole, ROADS, n=10)
+    assert "время: так направляли в то время" in model.reasons(pothole, ADMIN, n=10, time=20.0)
+    assert not any(r.startswith("время") for r in blind_reasons(texts, labels, pothole))
     # The text still decides where time says nothing.
     assert model.top(["Не горят фонари в Льгове"], times=[20.0])[0][0][0] == LIGHT
     # Without the times the same data gives one answer at every moment.
     blind = TextClassifier().fit(texts, labels)
     assert not blind.uses_time
     assert blind.top([pothole], times=[20.0]) == blind.top([pothole], times=[180.0])
+
+
+def blind_reasons(texts: list[str], labels: list[str], text: str) -> list[str]:
+    return TextClassifier().fit(texts, labels).reasons(text, ROADS, n=10)
 
 
 def test_times_that_say_nothing_are_left_out() -> None:

@@ -833,8 +833,9 @@ class TextClassifier:
             out.append([(self.labels[i], float(round(row[i], 4))) for i in best])
         return out
 
-    def reasons(self, text: str, label: str, n: int = 5) -> list[str]:
-        """Words and place names of ``text`` that pushed it most toward ``label``.
+    def reasons(self, text: str, label: str, n: int = 5, time: float | None = None) -> list[str]:
+        """Words and place names of ``text`` that pushed it most toward ``label``, and the time
+        when the clock did (``time`` as in :meth:`top`).
 
         Char n-grams are left out (a fragment such as «ово» explains nothing to a person); the
         direct model's word and gazetteer weights times the text's feature values are ranked.
@@ -842,7 +843,7 @@ class TextClassifier:
         if label not in self.labels:
             return []
         column = self.labels.index(label)
-        batch = self._batch([text], embed=False)
+        batch = self._batch([text], embed=False, times=[time])
         doc = batch.docs
         x = self._features(batch).tocsr()
         words = len(self._word_vectorizer.vocabulary_)
@@ -860,6 +861,19 @@ class TextClassifier:
             elif words + chars <= feature < words + chars + places:
                 contributions.append(
                     (contribution, f"место: {self._gaz.places[feature - words - chars]}")
+                )
+        if self._clock is not None:
+            bumps = len(self._clock.centres)
+            contribution = float((x[:, x.shape[1] - bumps :] @ weights[x.shape[1] - bumps :])[0])
+            if contribution > 0:
+                recent = time is None or time >= self._clock.end
+                contributions.append(
+                    (
+                        contribution,
+                        "время: так направляли в последнее время"
+                        if recent
+                        else "время: так направляли в то время",
+                    )
                 )
         mine = self._gaz.label_places[column] if self.params["gazetteer"] else []
         hits = self._gaz.place_hits(doc[0]) if mine else np.zeros(0)
