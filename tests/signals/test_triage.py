@@ -215,3 +215,58 @@ def test_the_organization_model_learns_who_answers_now(
     signal = receive(vk_source, "Снег у входа не убирают, скользко на ступенях")
     first = signal.suggestions["organizations"][0]
     assert first["id"] == region.centre.pk, signal.suggestions["organizations"]
+
+
+def test_triage_train_takes_a_csv_with_its_times(tmp_path, settings, region):
+    """`vmeste triage train --csv … --time-column created`: the CSV's moments reach the model,
+    and a time that is not one is refused with the line it is on."""
+    import csv
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    settings.VMESTE_MODEL_DIR = tmp_path
+    path = tmp_path / "more.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "category", "organization", "created"])
+        for day in range(0, 240, 5):
+            text = ["Снег у входа не убран", "Наледь на ступенях", "Сугробы у здания"][day % 3]
+            organization = region.department.slug if day < 120 else region.centre.slug
+            writer.writerow([f"{text}, день {day}", "building", organization, f"{day}"])
+        for day in range(0, 240, 20):
+            writer.writerow([f"Нет воды в душе спортзала, день {day}", "sport", "minsport", day])
+    out = StringIO()
+    call_command(
+        "triage",
+        "train",
+        csv=path,
+        category_column="category",
+        organization_column="organization",
+        time_column="created",
+        output=tmp_path,
+        stdout=out,
+    )
+    reports = {line["target"]: line for line in map(json.loads, out.getvalue().splitlines())}
+    assert reports["organization"]["examples"] == 48 + 12
+    learning.models.reset()
+    model = learning.current("organization")
+    assert model is not None and model.uses_time
+    assert model.top(["Снег у входа не убран"])[0][0][0] == region.centre.slug
+
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerow(["Яма", "building", "minkult", "позавчера"])
+    from django.utils import translation
+
+    with translation.override("ru"), pytest.raises(CommandError, match=r"время.*line 62"):
+        call_command(
+            "triage",
+            "train",
+            csv=path,
+            category_column="category",
+            organization_column="organization",
+            time_column="created",
+            output=tmp_path,
+        )

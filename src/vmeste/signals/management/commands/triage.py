@@ -58,8 +58,16 @@ class Command(BaseCommand):
                         columns[target],
                         options["time_column"],
                     )
-                except (KeyError, ValueError) as error:
-                    raise CommandError(str(error)) from None
+                except KeyError as error:
+                    raise CommandError(
+                        _("%(path)s has no column %(column)s")
+                        % {"path": options["csv"], "column": error.args[0]}
+                    ) from None
+                except ValueError as error:
+                    raise CommandError(
+                        _("%(path)s: a time that is neither a number nor a date (%(error)s)")
+                        % {"path": options["csv"], "error": error}
+                    ) from None
             started = time.monotonic()
             report = learning.train(target, extra=extra, directory=options["output"])
             self.stdout.write(
