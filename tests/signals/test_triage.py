@@ -217,6 +217,21 @@ def test_the_organization_model_learns_who_answers_now(
     assert first["id"] == region.centre.pk, signal.suggestions["organizations"]
 
 
+def _train_from_csv(path, folder, time_column, **extra):
+    from django.core.management import call_command
+
+    call_command(
+        "triage",
+        "train",
+        csv=path,
+        category_column="category",
+        organization_column="organization",
+        time_column=time_column,
+        output=folder,
+        **extra,
+    )
+
+
 def test_triage_train_takes_a_csv_with_its_times(tmp_path, settings, region):
     """`vmeste triage train --csv … --time-column created`: the CSV's moments reach the model,
     and a time that is not one is refused with the line it is on."""
@@ -224,7 +239,6 @@ def test_triage_train_takes_a_csv_with_its_times(tmp_path, settings, region):
     import json
     from io import StringIO
 
-    from django.core.management import call_command
     from django.core.management.base import CommandError
 
     settings.VMESTE_MODEL_DIR = tmp_path
@@ -239,16 +253,7 @@ def test_triage_train_takes_a_csv_with_its_times(tmp_path, settings, region):
         for day in range(0, 240, 20):
             writer.writerow([f"Нет воды в душе спортзала, день {day}", "sport", "minsport", day])
     out = StringIO()
-    call_command(
-        "triage",
-        "train",
-        csv=path,
-        category_column="category",
-        organization_column="organization",
-        time_column="created",
-        output=tmp_path,
-        stdout=out,
-    )
+    _train_from_csv(path, tmp_path, "created", stdout=out)
     reports = {line["target"]: line for line in map(json.loads, out.getvalue().splitlines())}
     assert reports["organization"]["examples"] == 48 + 12
     learning.models.reset()
@@ -261,12 +266,6 @@ def test_triage_train_takes_a_csv_with_its_times(tmp_path, settings, region):
     from django.utils import translation
 
     with translation.override("ru"), pytest.raises(CommandError, match=r"время.*line 62"):
-        call_command(
-            "triage",
-            "train",
-            csv=path,
-            category_column="category",
-            organization_column="organization",
-            time_column="created",
-            output=tmp_path,
-        )
+        _train_from_csv(path, tmp_path, "created")
+    with translation.override("ru"), pytest.raises(CommandError, match="нет столбца when"):
+        _train_from_csv(path, tmp_path, "when")
