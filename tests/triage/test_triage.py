@@ -13,6 +13,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vmeste.triage import classifier as classifier_module
 from vmeste.triage.classifier import TextClassifier
@@ -232,6 +234,7 @@ def test_times_teach_who_answered_when() -> None:
     assert model.top([pothole])[0][0][0] == ROADS
     assert model.top([pothole], times=[10_000.0])[0][0][0] == ROADS
     assert model.top([pothole], times=[None])[0][0][0] == ROADS
+    assert model.top([pothole], times=[float("inf")])[0][0][0] == ROADS
     # The operator is told that the moment counted.
     assert "время: так направляли в последнее время" in model.reasons(pothole, ROADS, n=10)
     assert "время: так направляли в то время" in model.reasons(pothole, ADMIN, n=10, time=20.0)
@@ -296,9 +299,10 @@ def test_read_csv_reads_numbers_and_iso_dates_as_times(tmp_path: Path) -> None:
     assert data.times == [2.0, 10.0, 1.5, None]
     with pytest.raises(KeyError):
         read_csv(path, "text", "executor", "when")
-    _write_timed_csv(path, [("яма", ROADS, "вчера")])
-    with pytest.raises(ValueError, match="line 2"):
-        read_csv(path, "text", "executor", "created")
+    for bad in ("вчера", "inf", "nan"):
+        _write_timed_csv(path, [("яма", ROADS, bad)])
+        with pytest.raises(ValueError, match="line 2"):
+            read_csv(path, "text", "executor", "created")
 
 
 def test_command_weighs_a_time_column_and_explains_a_bad_one(tmp_path: Path) -> None:
@@ -336,3 +340,28 @@ def test_command_weighs_a_time_column_and_explains_a_bad_one(tmp_path: Path) -> 
     _write_timed_csv(path, [("яма", ROADS, "вчера")] * 30)
     with translation.override("ru"), pytest.raises(CommandError, match="время"):
         call_command("triage_eval", train=str(path), label_column="executor", time_column="created")
+
+
+_TIMED: list[TextClassifier] = []
+
+
+def _timed_model() -> TextClassifier:
+    if not _TIMED:
+        texts, labels, times = _handover_data()
+        _TIMED.append(TextClassifier().fit(texts, labels, times))
+    return _TIMED[0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    moment=st.one_of(
+        st.none(), st.floats(allow_nan=True, allow_infinity=True), st.integers(-(10**12), 10**12)
+    )
+)
+def test_any_moment_gives_ranked_probabilities(moment: float | None) -> None:
+    model = _timed_model()
+    (ranked,) = model.top(["Яма на дороге у дома"], k=3, times=[moment])
+    assert len(ranked) == 3
+    assert all(0.0 <= p <= 1.0 for _, p in ranked)
+    assert sum(p for _, p in ranked) <= 1.0001
+    assert [p for _, p in ranked] == sorted((p for _, p in ranked), reverse=True)

@@ -501,6 +501,7 @@ class TextClassifier:
             if len(times) != len(texts):
                 raise ValueError("texts and times differ in length")
             moments = np.array([np.nan if t is None else float(t) for t in times])
+            moments[~np.isfinite(moments)] = np.nan  # an infinite moment is no moment
         return _Batch(self._lemmas(texts), raw, emb, moments)
 
     def _lemmas(self, texts: Sequence[str]) -> list[list[str]]:

@@ -8,6 +8,7 @@ stacking) from its training part alone.
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,9 +37,13 @@ def _moment(value: str | None) -> float | None:
     if not value:
         return None
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
         pass
+    else:
+        if not math.isfinite(number):
+            raise ValueError(f"not a finite number: {value!r}")
+        return number
     try:
         moment = datetime.fromisoformat(value)
     except ValueError as error:
