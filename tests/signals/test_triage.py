@@ -233,9 +233,11 @@ def _train_from_csv(path, folder, time_column, **extra):
 
 
 def test_triage_train_takes_a_csv_with_its_times(tmp_path, settings, region):
-    """`vmeste triage train --csv … --time-column created`: the CSV's moments reach the model,
-    and a time that is not one is refused with the line it is on."""
+    """`vmeste triage train --csv … --time-column created`: the CSV's dates reach the model,
+    and a time that is not a date is refused with the line it is on (a bare number could be in
+    any unit, while the platform's own appeals are in days since 1970)."""
     import csv
+    import datetime as dt
     import json
     from io import StringIO
 
@@ -249,9 +251,11 @@ def test_triage_train_takes_a_csv_with_its_times(tmp_path, settings, region):
         for day in range(0, 240, 5):
             text = ["Снег у входа не убран", "Наледь на ступенях", "Сугробы у здания"][day % 3]
             organization = region.department.slug if day < 120 else region.centre.slug
-            writer.writerow([f"{text}, день {day}", "building", organization, f"{day}"])
+            moment = (dt.date(2025, 1, 1) + dt.timedelta(days=day)).isoformat()
+            writer.writerow([f"{text}, день {day}", "building", organization, moment])
         for day in range(0, 240, 20):
-            writer.writerow([f"Нет воды в душе спортзала, день {day}", "sport", "minsport", day])
+            moment = (dt.date(2025, 1, 1) + dt.timedelta(days=day)).isoformat()
+            writer.writerow([f"Нет воды в душе спортзала, день {day}", "sport", "minsport", moment])
     out = StringIO()
     _train_from_csv(path, tmp_path, "created", stdout=out)
     reports = {line["target"]: line for line in map(json.loads, out.getvalue().splitlines())}
@@ -262,10 +266,10 @@ def test_triage_train_takes_a_csv_with_its_times(tmp_path, settings, region):
     assert model.top(["Снег у входа не убран"])[0][0][0] == region.centre.slug
 
     with path.open("a", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerow(["Яма", "building", "minkult", "позавчера"])
+        csv.writer(handle).writerow(["Яма", "building", "minkult", "45"])
     from django.utils import translation
 
-    with translation.override("ru"), pytest.raises(CommandError, match=r"время.*line 62"):
+    with translation.override("ru"), pytest.raises(CommandError, match="строка 62: «45» — не дата"):
         _train_from_csv(path, tmp_path, "created")
     with translation.override("ru"), pytest.raises(CommandError, match="нет столбца when"):
         _train_from_csv(path, tmp_path, "when")

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from vmeste.triage import classifier as classifier_module
 from vmeste.triage.classifier import TextClassifier
-from vmeste.triage.evaluate import cross_validate, evaluate, read_csv
+from vmeste.triage.evaluate import BadTime, cross_validate, evaluate, read_csv
 from vmeste.triage.text import clean_text, lemmas, stem
 
 ROADS = "Комитет дорожного хозяйства города Курска"
@@ -299,10 +299,13 @@ def test_read_csv_reads_numbers_and_iso_dates_as_times(tmp_path: Path) -> None:
     assert data.times == [2.0, 10.0, 1.5, None]
     with pytest.raises(KeyError):
         read_csv(path, "text", "executor", "when")
+    with pytest.raises(BadTime, match="line 2"):
+        read_csv(path, "text", "executor", "created", dates_only=True)  # «2» is no date
     for bad in ("вчера", "inf", "nan"):
         _write_timed_csv(path, [("яма", ROADS, bad)])
-        with pytest.raises(ValueError, match="line 2"):
+        with pytest.raises(BadTime, match="line 2") as error:
             read_csv(path, "text", "executor", "created")
+        assert (error.value.line, error.value.value) == (2, bad)
 
 
 def test_command_weighs_a_time_column_and_explains_a_bad_one(tmp_path: Path) -> None:
@@ -338,7 +341,10 @@ def test_command_weighs_a_time_column_and_explains_a_bad_one(tmp_path: Path) -> 
     )
     assert json.loads(out.getvalue())["time"] is True
     _write_timed_csv(path, [("яма", ROADS, "вчера")] * 30)
-    with translation.override("ru"), pytest.raises(CommandError, match="время"):
+    with translation.override("ru"), pytest.raises(CommandError, match="строка 2: «вчера»"):
+        call_command("triage_eval", train=str(path), label_column="executor", time_column="created")
+    path.write_bytes("text,executor,created\nяма,дороги,1\n".encode("cp1251"))
+    with translation.override("ru"), pytest.raises(CommandError, match="не текст в UTF-8"):
         call_command("triage_eval", train=str(path), label_column="executor", time_column="created")
 
 
@@ -365,3 +371,37 @@ def test_any_moment_gives_ranked_probabilities(moment: float | None) -> None:
     assert all(0.0 <= p <= 1.0 for _, p in ranked)
     assert sum(p for _, p in ranked) <= 1.0001
     assert [p for _, p in ranked] == sorted((p for _, p in ranked), reverse=True)
+
+
+def test_examples_of_unknown_date_do_not_teach_the_latest_practice() -> None:
+    texts, labels, times = _handover_data()
+    # Many old complaints whose date was lost: they must not count as written at the end.
+    for i in range(30):
+        texts.append(ROAD_TEXTS[i % 3].format(n=ROAD_NAMES[i % len(ROAD_NAMES)]) + f", дом {i}")
+        labels.append(ADMIN)
+        times.append(None)
+    model = TextClassifier().fit(texts, labels, times)
+    assert model.uses_time
+    assert model.top(["Яма на дороге у дома, улица Заречная"])[0][0][0] == ROADS
+
+
+def test_reasons_of_a_timed_model_with_sentence_embeddings(monkeypatch) -> None:
+    """The clock's block is found by its place in the weights, whatever comes before it."""
+    import numpy as np
+
+    def fake_embed(texts, chars=0):
+        vectors = np.array(
+            [np.random.default_rng(len(text)).normal(size=512) for text in texts], dtype=np.float32
+        )
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+    monkeypatch.setattr(classifier_module, "_embed", fake_embed)
+    texts, labels, times = _handover_data()
+    model = TextClassifier(embeddings=True, embed_weight=0.5).fit(texts, labels, times)
+    assert model.uses_time
+    pothole = "Яма на дороге у дома, улица Заречная"
+    assert "время: так направляли в последнее время" in model.reasons(pothole, ROADS, n=10)
+    assert "время: так направляли в то время" in model.reasons(pothole, ADMIN, n=10, time=20.0)
+    assert "время: так направляли в последнее время" in model.reasons(
+        pothole, ROADS, n=10, time=float("nan")
+    )

@@ -58,7 +58,9 @@ __all__ = ["FORMAT_VERSION", "TextClassifier", "splitter"]
 FORMAT_VERSION = 3
 STEM = 5
 _MISSING_SCORE = -1.5  # the base score of a label that an inner fold did not see
-_TIME_GAIN = 0.01  # the out-of-fold top-1 the times must add to be kept (less is noise)
+# The out-of-fold top-1 the times must add to be kept, as a share and as texts (less is noise).
+_TIME_GAIN = 0.01
+_TIME_GAIN_TEXTS = 3
 _EMB_FLOOR = -12.0  # the lowest log-probability of the embedding model (and unseen labels')
 _WORD = re.compile(r"[^\W\d_][\w-]*")
 _MARKUP = re.compile(r"<(?:p|br|div|span|li)\b", re.IGNORECASE)
@@ -287,7 +289,8 @@ class _Clock:
     Who answers an appeal changes over time (a city hands its roads to a committee, and back),
     and the text alone cannot tell. With a few bumps per period, the linear model learns where
     each label was in use. Times outside the training period count as its nearest end, and a
-    text without a time as its last moment: a new appeal is routed as the latest ones were.
+    text without a time as its last moment: a new appeal is routed as the latest ones were. (A
+    training example without a time gets no bumps: see :meth:`features`.)
     """
 
     start: float
@@ -304,14 +307,23 @@ class _Clock:
         centres = np.linspace(start, end, bumps)
         return cls(start, end, centres, 1.5 * (end - start) / (bumps - 1), weight)
 
-    def features(self, times: np.ndarray | None, n: int) -> Any:
+    def features(self, times: np.ndarray | None, n: int, unknown: str = "end") -> Any:
+        """The bumps of ``n`` moments; a missing one (``None``/NaN) counts as the end of the
+        period (``unknown="end"``, for prediction) or gets no bumps at all (``"none"``, for
+        training: an example of unknown date must not teach what the latest practice is)."""
         if times is None:
-            times = np.full(n, self.end)
-        moments = np.clip(
-            np.nan_to_num(times.astype(np.float64), nan=self.end), self.start, self.end
-        )
+            times = np.full(n, np.nan)
+        times = times.astype(np.float64)
+        missing = np.isnan(times)
+        moments = np.clip(np.where(missing, self.end, times), self.start, self.end)
         bumps = np.exp(-(((moments[:, None] - self.centres[None, :]) / self.width) ** 2))
+        if unknown == "none":
+            bumps[missing] = 0.0
         return sp.csr_matrix((bumps * self.weight).astype(np.float32))
+
+    def is_recent(self, moment: float | None) -> bool:
+        """Whether a moment counts as the end of the period (as a missing one does)."""
+        return moment is None or not math.isfinite(moment) or moment >= self.end
 
 
 @dataclass
@@ -715,7 +727,8 @@ class TextClassifier:
         self, x: Any, batch: _Batch, y: np.ndarray, split: list[tuple[np.ndarray, np.ndarray]]
     ) -> tuple[Any, np.ndarray]:
         """The features with the clock when the inner folds rank labels better with it: by at
-        least ``_TIME_GAIN`` of out-of-fold top-1, so that noise does not switch it on.
+        least ``_TIME_GAIN`` of out-of-fold top-1 and ``_TIME_GAIN_TEXTS`` texts more, so that
+        noise does not switch it on.
 
         Returns the features to train on and the direct model's out-of-fold scores on them (the
         meta model's input, so the comparison costs one extra round of inner fits).
@@ -731,10 +744,11 @@ class TextClassifier:
         plain = _oof(x, y, n_labels, split, c, weight, loss)
         if clock is None:
             return x, plain
-        timed_x = sp.hstack([x, clock.features(batch.times, x.shape[0])], format="csr")
+        bumps = clock.features(batch.times, x.shape[0], unknown="none")
+        timed_x = sp.hstack([x, bumps], format="csr")
         timed = _oof(timed_x, y, n_labels, split, c, weight, loss)
-        gain = (timed.argmax(axis=1) == y).mean() - (plain.argmax(axis=1) == y).mean()
-        if gain >= _TIME_GAIN:
+        gain = int((timed.argmax(axis=1) == y).sum() - (plain.argmax(axis=1) == y).sum())
+        if gain >= max(_TIME_GAIN * len(y), _TIME_GAIN_TEXTS):
             self._clock = clock
             return timed_x, timed
         return x, plain
@@ -863,11 +877,12 @@ class TextClassifier:
                 contributions.append(
                     (contribution, f"место: {self._gaz.places[feature - words - chars]}")
                 )
-        if self._clock is not None:
+        if self._clock is not None:  # its block is the last of the training's features
             bumps = len(self._clock.centres)
-            contribution = float((x[:, x.shape[1] - bumps :] @ weights[x.shape[1] - bumps :])[0])
+            moment = self._clock.features(batch.times, 1).toarray()[0]
+            contribution = float(moment @ weights[len(weights) - bumps :])
             if contribution > 0:
-                recent = time is None or time >= self._clock.end
+                recent = self._clock.is_recent(time)
                 contributions.append(
                     (
                         contribution,

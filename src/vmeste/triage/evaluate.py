@@ -19,7 +19,7 @@ from sklearn.metrics import f1_score
 
 from vmeste.triage.classifier import TextClassifier, _split
 
-__all__ = ["Labelled", "cross_validate", "evaluate", "read_csv"]
+__all__ = ["BadTime", "Labelled", "cross_validate", "evaluate", "read_csv"]
 
 
 @dataclass
@@ -31,35 +31,51 @@ class Labelled:
     times: list[float | None] | None = None
 
 
-def _moment(value: str | None) -> float | None:
-    """A time cell as a number: a number as it is, an ISO date or datetime as days since 1970."""
+class BadTime(ValueError):
+    """A time cell that is not one; ``line`` is the CSV line (the header is line 1)."""
+
+    def __init__(self, line: int, value: str) -> None:
+        super().__init__(f"line {line}: not a time: {value!r}")
+        self.line = line
+        self.value = value
+
+
+def _moment(value: str | None, dates_only: bool) -> float | None:
+    """A time cell as a number: a finite number as it is (unless ``dates_only``), an ISO date or
+    datetime as days since 1970-01-01. Raises ValueError for anything else."""
     value = (value or "").strip()
     if not value:
         return None
-    try:
-        number = float(value)
-    except ValueError:
-        pass
-    else:
-        if not math.isfinite(number):
-            raise ValueError(f"not a finite number: {value!r}")
-        return number
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as error:
-        raise ValueError(f"not a number or an ISO date: {value!r}") from error
+    if not dates_only:
+        try:
+            number = float(value)
+        except ValueError:
+            pass
+        else:
+            if not math.isfinite(number):
+                raise ValueError(value)
+            return number
+    moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.timestamp() / 86400
 
 
 def read_csv(
-    path: str | Path, text_column: str, label_column: str, time_column: str | None = None
+    path: str | Path,
+    text_column: str,
+    label_column: str,
+    time_column: str | None = None,
+    *,
+    dates_only: bool = False,
 ) -> Labelled:
     """Texts, labels (and times) of a CSV with a header; rows with an empty label are skipped.
 
-    Raises KeyError naming the column when the header lacks one, so that callers can explain,
-    and ValueError naming the row when a time is neither a number nor an ISO date.
+    A time is a number that grows with time (an appeal's sequence number, days) or an ISO date
+    (days since 1970); ``dates_only`` accepts dates only, for data joined with the platform's own
+    (which are in days since 1970, so a bare number could be in any unit). Raises KeyError naming
+    the column when the header lacks one, :class:`BadTime` for a bad time, UnicodeDecodeError for
+    a file that is not UTF-8.
     """
     data = Labelled(times=[] if time_column else None)
     with Path(path).open(encoding="utf-8-sig", newline="") as handle:
@@ -75,10 +91,11 @@ def read_csv(
             data.texts.append(row.get(text_column) or "")
             data.labels.append(label)
             if time_column and data.times is not None:
+                cell = row.get(time_column)
                 try:
-                    data.times.append(_moment(row.get(time_column)))
-                except ValueError as error:
-                    raise ValueError(f"line {line}: {error}") from error
+                    data.times.append(_moment(cell, dates_only))
+                except ValueError:
+                    raise BadTime(line, (cell or "").strip()) from None
     return data
 
 

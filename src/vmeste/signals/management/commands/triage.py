@@ -26,7 +26,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--time-column",
-            help="train: the CSV column saying when each text was written (ISO date or days)",
+            help="train: the CSV column saying when each text was written (an ISO date)",
         )
         parser.add_argument("--output", type=Path, help="train: the model folder")
         parser.add_argument("--all", action="store_true", help="run: triage every signal again")
@@ -40,7 +40,7 @@ class Command(BaseCommand):
 
     def _train(self, options: dict[str, Any]) -> None:
         from vmeste.signals import learning
-        from vmeste.triage.evaluate import read_csv
+        from vmeste.triage.evaluate import BadTime, read_csv
 
         columns = {
             "category": options["category_column"],
@@ -57,16 +57,21 @@ class Command(BaseCommand):
                         options["text_column"],
                         columns[target],
                         options["time_column"],
+                        dates_only=True,
                     )
                 except KeyError as error:
                     raise CommandError(
                         _("%(path)s has no column %(column)s")
                         % {"path": options["csv"], "column": error.args[0]}
                     ) from None
-                except ValueError as error:
+                except UnicodeDecodeError:
                     raise CommandError(
-                        _("%(path)s: a time that is neither a number nor a date (%(error)s)")
-                        % {"path": options["csv"], "error": error}
+                        _("%(path)s is not UTF-8 text") % {"path": options["csv"]}
+                    ) from None
+                except BadTime as error:
+                    raise CommandError(
+                        _("%(path)s, line %(line)d: «%(value)s» is not a date (YYYY-MM-DD)")
+                        % {"path": options["csv"], "line": error.line, "value": error.value}
                     ) from None
             started = time.monotonic()
             report = learning.train(target, extra=extra, directory=options["output"])

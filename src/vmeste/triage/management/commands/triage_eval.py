@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from vmeste.triage.evaluate import Labelled, cross_validate, evaluate, read_csv
+from vmeste.triage.evaluate import BadTime, Labelled, cross_validate, evaluate, read_csv
 
 
 class Command(BaseCommand):
@@ -45,10 +45,12 @@ class Command(BaseCommand):
             raise CommandError(
                 _("%(path)s has no column %(column)s") % {"path": path, "column": error.args[0]}
             ) from error
-        except ValueError as error:
+        except UnicodeDecodeError as error:
+            raise CommandError(_("%(path)s is not UTF-8 text") % {"path": path}) from error
+        except BadTime as error:
             raise CommandError(
-                _("%(path)s: a time that is neither a number nor a date (%(error)s)")
-                % {"path": path, "error": error}
+                _("%(path)s, line %(line)d: «%(value)s» is neither a number nor a date")
+                % {"path": path, "line": error.line, "value": error.value}
             ) from error
 
     def handle(self, *args: Any, **options: Any) -> None:
