@@ -273,3 +273,22 @@ def test_triage_train_takes_a_csv_with_its_times(tmp_path, settings, region):
         _train_from_csv(path, tmp_path, "created")
     with translation.override("ru"), pytest.raises(CommandError, match="нет столбца when"):
         _train_from_csv(path, tmp_path, "when")
+
+
+def test_a_model_file_that_cannot_be_read_is_logged_and_the_loaded_one_kept(
+    tmp_path, settings, caplog
+):
+    import time
+
+    settings.VMESTE_MODEL_DIR = tmp_path
+    texts = ["крыша течёт"] * 10 + ["билет не купить"] * 10
+    labels = ["building"] * 10 + ["tickets"] * 10
+    good = learning.train("category", extra=(texts, labels), directory=tmp_path)
+    learning.models.reset()
+    assert learning.current("category").version == good.version
+    time.sleep(1.1)
+    (tmp_path / "category-99991231T000000.joblib").write_bytes(b"not a model")
+    learning.models._checked.clear()  # as if a minute had passed
+    with caplog.at_level("WARNING", logger="vmeste.signals.learning"):
+        assert learning.current("category").version == good.version
+    assert "vmeste triage train" in caplog.text

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import joblib
 import pytest
+import sklearn
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
@@ -120,6 +121,9 @@ def test_dump_load_round_trip_and_foreign_format(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="scikit-learn"):
         TextClassifier.load(path)
     joblib.dump({"something": "else"}, path)
+    with pytest.raises(ValueError, match="not a triage"):
+        TextClassifier.load(path)
+    path.write_bytes(b"not a model")  # a truncated or foreign file
     with pytest.raises(ValueError, match="not a triage"):
         TextClassifier.load(path)
 
@@ -405,3 +409,18 @@ def test_reasons_of_a_timed_model_with_sentence_embeddings(monkeypatch) -> None:
     assert "время: так направляли в последнее время" in model.reasons(
         pothole, ROADS, n=10, time=float("nan")
     )
+
+
+def test_a_model_file_from_before_the_times_still_loads(tmp_path: Path) -> None:
+    """A format-2 file (no clock) keeps suggesting after an upgrade, until the next training."""
+    model = TextClassifier().fit(TEXTS, LABELS)
+    del model.__dict__["_clock"]  # what a format-2 pickle holds
+    path = tmp_path / "old.joblib"
+    joblib.dump({"format": 2, "sklearn": sklearn.__version__, "model": model}, path)
+    loaded = TextClassifier.load(path)
+    assert not loaded.uses_time
+    assert loaded.top(["Яма на дороге"], times=[5.0])[0][0][0] == ROADS
+    assert loaded.reasons("Яма на дороге", ROADS)
+    joblib.dump({"format": 1, "sklearn": sklearn.__version__, "model": model}, path)
+    with pytest.raises(ValueError, match="format 1"):
+        TextClassifier.load(path)

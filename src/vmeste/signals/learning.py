@@ -14,6 +14,7 @@ folds show that it helps. A new signal is suggested as the latest examples were 
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from django.conf import settings
 
 from vmeste.triage.classifier import TextClassifier
 from vmeste.triage.evaluate import Labelled
+
+log = logging.getLogger(__name__)
 
 TARGETS = ("category", "organization")
 # Fewer examples than this per target and the classifier is not trained: it would only guess.
@@ -135,7 +138,9 @@ class _Models:
             return loaded[2]
         try:
             model = TextClassifier.load(path)
-        except (OSError, ValueError):
+        except (OSError, ValueError) as error:
+            # Suggestions go on with the model already loaded, if any; the log says what to do.
+            log.warning("triage model %s not loaded (%s); run `vmeste triage train`", path, error)
             return loaded[2] if loaded else None
         with self._lock:
             self._loaded[target] = (path, mtime, model)

@@ -56,6 +56,8 @@ from vmeste.triage.text import clean_text, lemmas, stem
 __all__ = ["FORMAT_VERSION", "TextClassifier", "splitter"]
 
 FORMAT_VERSION = 3
+# Files of these formats load too: format 2 is format 3 without the clock (no times).
+_READABLE_FORMATS = (2, 3)
 STEM = 5
 _MISSING_SCORE = -1.5  # the base score of a label that an inner fold did not see
 # The out-of-fold top-1 the times must add to be kept, as a share and as texts (less is noise).
@@ -918,10 +920,15 @@ class TextClassifier:
         A pickled vectoriser from another scikit-learn may load yet misbehave, so a mismatch is
         refused with a clear message; the remedy is to train again.
         """
-        payload = joblib.load(Path(path))
+        try:
+            payload = joblib.load(Path(path))
+        except OSError:
+            raise
+        except Exception as error:  # a truncated or foreign file fails in many ways inside pickle
+            raise ValueError(f"{path} is not a triage classifier file ({error!r})") from error
         if not isinstance(payload, dict) or "format" not in payload:
             raise ValueError(f"{path} is not a triage classifier file")
-        if payload["format"] != FORMAT_VERSION:
+        if payload["format"] not in _READABLE_FORMATS:
             raise ValueError(
                 f"{path} has classifier format {payload['format']}, this code reads format "
                 f"{FORMAT_VERSION}; train the classifier again"
@@ -934,4 +941,5 @@ class TextClassifier:
         model = payload["model"]
         if not isinstance(model, cls):
             raise ValueError(f"{path} does not hold a {cls.__name__}")
+        model.__dict__.setdefault("_clock", None)  # format 2: trained before times existed
         return model
