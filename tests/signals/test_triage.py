@@ -115,18 +115,28 @@ def test_suggestions_come_from_a_model_trained_on_the_platforms_appeals(
     assert report.version in signal.model_version
 
 
+TINY_TEXTS = ["крыша течёт"] * 10 + ["билет не купить"] * 10
+TINY_LABELS = ["building"] * 10 + ["tickets"] * 10
+
+
+def _train_tiny(folder):
+    """A category model trained on 20 texts and loaded; its report."""
+    report = learning.train("category", extra=(TINY_TEXTS, TINY_LABELS), directory=folder)
+    learning.models.reset()
+    assert learning.current("category").version == report.version
+    return report
+
+
 def test_newest_model_file_is_picked_up(tmp_path, settings, categories):
     settings.VMESTE_MODEL_DIR = tmp_path
     assert learning.current("category") is None
-    texts = ["крыша течёт"] * 10 + ["билет не купить"] * 10
-    labels = ["building"] * 10 + ["tickets"] * 10
-    first = learning.train("category", extra=(texts, labels), directory=tmp_path)
-    learning.models.reset()
-    assert learning.current("category").version == first.version
+    first = _train_tiny(tmp_path)
     import time
 
     time.sleep(1.1)
-    second = learning.train("category", extra=(texts[::-1], labels[::-1]), directory=tmp_path)
+    second = learning.train(
+        "category", extra=(TINY_TEXTS[::-1], TINY_LABELS[::-1]), directory=tmp_path
+    )
     learning.models.reset()
     assert learning.current("category").version == second.version != first.version
 
@@ -278,15 +288,8 @@ def test_triage_train_takes_a_csv_with_its_times(tmp_path, settings, region):
 def test_a_model_file_that_cannot_be_read_is_logged_and_the_loaded_one_kept(
     tmp_path, settings, caplog
 ):
-    import time
-
     settings.VMESTE_MODEL_DIR = tmp_path
-    texts = ["крыша течёт"] * 10 + ["билет не купить"] * 10
-    labels = ["building"] * 10 + ["tickets"] * 10
-    good = learning.train("category", extra=(texts, labels), directory=tmp_path)
-    learning.models.reset()
-    assert learning.current("category").version == good.version
-    time.sleep(1.1)
+    good = _train_tiny(tmp_path)
     (tmp_path / "category-99991231T000000.joblib").write_bytes(b"not a model")
     learning.models._checked.clear()  # as if a minute had passed
     with caplog.at_level("WARNING", logger="vmeste.signals.learning"):
