@@ -7,7 +7,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 BENCH_SCALE ?= small
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test test-fast lint format lock openapi messages browser-deps serve worker clean screenshots bench bench-deps soak scaleout
+.PHONY: help demo test test-fast lint format lock openapi messages browser-deps gettext-deps serve worker clean screenshots bench bench-deps soak scaleout
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -35,12 +35,17 @@ serve: $(VENV)/.installed ## Run the production web server only (gunicorn)
 worker: $(VENV)/.installed ## Run the background worker and the minute sweep
 	$(BIN)/vmeste worker
 
+gettext-deps: ## Install GNU gettext for `make messages` and the catalogue test (needs root or sudo)
+	@command -v xgettext >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gettext >/dev/null; }
+
 browser-deps: ## Install Debian's Chromium for the browser tests (needs root or sudo)
 	@test -x /usr/bin/chromium || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: $(STAMP) browser-deps ## Run the whole suite on DATABASE_URL (SQLite when unset)
+test: $(STAMP) browser-deps gettext-deps ## Run the whole suite on DATABASE_URL (SQLite when unset)
 	$(BIN)/pytest
 
 test-fast: $(STAMP) ## Run the suite without the browser tests
@@ -60,7 +65,7 @@ format: $(STAMP) ## Fix what ruff can fix and format the code
 openapi: $(STAMP) ## Regenerate docs/openapi.json after changing the API
 	$(BIN)/vmeste export_openapi --output docs/openapi.json
 
-messages: $(STAMP) ## Update and compile the translation catalogues
+messages: $(STAMP) gettext-deps ## Update and compile the translation catalogues
 	cd src/vmeste && ../../$(BIN)/vmeste makemessages -l ru -l en --no-obsolete --ignore "demo/*"
 	cd src/vmeste && ../../$(BIN)/vmeste compilemessages
 

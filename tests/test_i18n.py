@@ -78,6 +78,8 @@ def test_every_translatable_string_of_the_code_is_in_the_catalogue(tmp_path, mon
 
     from django.core.management import call_command
 
+    if not shutil.which("xgettext"):
+        pytest.fail("GNU gettext is missing: `make gettext-deps` installs it")
     copy = tmp_path / "vmeste"
     shutil.copytree(LOCALE.parent, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
     monkeypatch.chdir(copy)
