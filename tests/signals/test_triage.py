@@ -270,6 +270,7 @@ def test_triage_train_takes_a_csv_with_its_times(tmp_path, settings, region):
     _train_from_csv(path, tmp_path, "created", stdout=out)
     reports = {line["target"]: line for line in map(json.loads, out.getvalue().splitlines())}
     assert reports["organization"]["examples"] == 48 + 12
+    assert reports["organization"]["time"] is True
     learning.models.reset()
     model = learning.current("organization")
     assert model is not None and model.uses_time

@@ -45,6 +45,7 @@ class TrainingReport:
     labels: int
     path: Path | None
     version: str
+    uses_time: bool = False  # whether the model kept the moments (see TextClassifier.fit)
 
 
 def _days(moment: datetime) -> float:
@@ -108,7 +109,9 @@ def train(
     model.dump(temporary)
     # Readers never see half a file: the name appears only when the file is complete.
     temporary.replace(path)
-    return TrainingReport(target, len(texts), len(set(labels)), path, model.version)
+    return TrainingReport(
+        target, len(texts), len(set(labels)), path, model.version, model.uses_time
+    )
 
 
 class _Models:

@@ -83,6 +83,7 @@ class Command(BaseCommand):
                         "labels": report.labels,
                         "file": str(report.path) if report.path else None,
                         "version": report.version,
+                        "time": report.uses_time,
                         "seconds": round(time.monotonic() - started, 2),
                     },
                     ensure_ascii=False,
