@@ -10,6 +10,7 @@ from vmeste.signals import learning, places, triage
 from vmeste.signals.connectors import Delivery, Item
 from vmeste.signals.models import Kind, Signal, Urgency
 from vmeste.signals.services import ingest
+from vmeste.triage.evaluate import Labelled
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +122,7 @@ TINY_LABELS = ["building"] * 10 + ["tickets"] * 10
 
 def _train_tiny(folder):
     """A category model trained on 20 texts and loaded; its report."""
-    report = learning.train("category", extra=(TINY_TEXTS, TINY_LABELS), directory=folder)
+    report = learning.train("category", extra=Labelled(TINY_TEXTS, TINY_LABELS), directory=folder)
     learning.models.reset()
     assert learning.current("category").version == report.version
     return report
@@ -135,7 +136,7 @@ def test_newest_model_file_is_picked_up(tmp_path, settings, categories):
 
     time.sleep(1.1)
     second = learning.train(
-        "category", extra=(TINY_TEXTS[::-1], TINY_LABELS[::-1]), directory=tmp_path
+        "category", extra=Labelled(TINY_TEXTS[::-1], TINY_LABELS[::-1]), directory=tmp_path
     )
     learning.models.reset()
     assert learning.current("category").version == second.version != first.version

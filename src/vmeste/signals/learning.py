@@ -66,19 +66,21 @@ def training_data(target: str) -> Labelled:
         .values_list("text", field, "created_at")
         .order_by("pk")
     )
-    data = Labelled(times=[])
-    labels = TrainingLabel.objects.filter(field=target).values_list("text", "label", "created_at")
-    for text, label, moment in [*rows, *labels]:
-        data.texts.append(text)
-        data.labels.append(label)
-        data.times.append(_days(moment))  # type: ignore[union-attr]
-    return data
+    corrections = TrainingLabel.objects.filter(field=target).values_list(
+        "text", "label", "created_at"
+    )
+    examples = [*rows, *corrections]
+    return Labelled(
+        [text for text, _, _ in examples],
+        [label for _, label, _ in examples],
+        [_days(moment) for _, _, moment in examples],
+    )
 
 
 def train(
     target: str,
     *,
-    extra: Labelled | tuple[list[str], list[str]] | None = None,
+    extra: Labelled | None = None,
     directory: Path | None = None,
 ) -> TrainingReport:
     """Train ``target`` on the platform's data plus ``extra`` and write the model file.
@@ -89,15 +91,9 @@ def train(
     data = training_data(target)
     texts, labels, times = data.texts, data.labels, data.times
     if extra is not None:
-        if isinstance(extra, tuple):
-            extra = Labelled(list(extra[0]), list(extra[1]))
         texts, labels = texts + extra.texts, labels + extra.labels
-        extra_times = extra.times or []
-        if times is not None and len(extra_times) == len(extra.texts):
-            times = times + extra_times
-        else:
-            times = None
-    if times is not None and any(moment is None for moment in times):
+        times = None if times is None or extra.times is None else times + extra.times
+    if times is not None and None in times:
         times = None
     if len(texts) < MIN_EXAMPLES or len(set(labels)) < 2:
         return TrainingReport(target, len(texts), len(set(labels)), None, "")

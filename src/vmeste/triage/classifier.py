@@ -303,23 +303,27 @@ class _Clock:
 
     @classmethod
     def fit(cls, times: np.ndarray, bumps: int, weight: float) -> _Clock | None:
-        start, end = float(np.min(times)), float(np.max(times))
-        if not end > start or bumps < 2:
+        """Bumps over the known ``times`` (NaN: unknown); None when they span no period."""
+        known = times[~np.isnan(times)]
+        if known.size == 0 or bumps < 2:
+            return None
+        start, end = float(known.min()), float(known.max())
+        if not end > start:
             return None
         centres = np.linspace(start, end, bumps)
         return cls(start, end, centres, 1.5 * (end - start) / (bumps - 1), weight)
 
-    def features(self, times: np.ndarray | None, n: int, unknown: str = "end") -> Any:
+    def features(self, times: np.ndarray | None, n: int, training: bool = False) -> Any:
         """The bumps of ``n`` moments; a missing one (``None``/NaN) counts as the end of the
-        period (``unknown="end"``, for prediction) or gets no bumps at all (``"none"``, for
-        training: an example of unknown date must not teach what the latest practice is)."""
+        period, or, ``training``, gets no bumps at all: an example of unknown date must not
+        teach what the latest practice is."""
         if times is None:
             times = np.full(n, np.nan)
         times = times.astype(np.float64)
         missing = np.isnan(times)
         moments = np.clip(np.where(missing, self.end, times), self.start, self.end)
         bumps = np.exp(-(((moments[:, None] - self.centres[None, :]) / self.width) ** 2))
-        if unknown == "none":
+        if training:
             bumps[missing] = 0.0
         return sp.csr_matrix((bumps * self.weight).astype(np.float32))
 
@@ -737,16 +741,13 @@ class TextClassifier:
         """
         p = self.params
         assert batch.times is not None
-        known = batch.times[~np.isnan(batch.times)]
-        clock = (
-            _Clock.fit(known, int(p["time_bumps"]), float(p["time_weight"])) if known.size else None
-        )
+        clock = _Clock.fit(batch.times, int(p["time_bumps"]), float(p["time_weight"]))
         c, weight, loss = float(p["C"]), p["class_weight"], str(p["loss"])
         n_labels = len(self.labels)
         plain = _oof(x, y, n_labels, split, c, weight, loss)
         if clock is None:
             return x, plain
-        bumps = clock.features(batch.times, x.shape[0], unknown="none")
+        bumps = clock.features(batch.times, x.shape[0], training=True)
         timed_x = sp.hstack([x, bumps], format="csr")
         timed = _oof(timed_x, y, n_labels, split, c, weight, loss)
         gain = int((timed.argmax(axis=1) == y).sum() - (plain.argmax(axis=1) == y).sum())
@@ -879,9 +880,9 @@ class TextClassifier:
                 contributions.append(
                     (contribution, f"место: {self._gaz.places[feature - words - chars]}")
                 )
-        if self._clock is not None:  # its block is the last of the training's features
+        if self._clock is not None:  # its block is the last, of ``x`` and of the weights
             bumps = len(self._clock.centres)
-            moment = self._clock.features(batch.times, 1).toarray()[0]
+            moment = x[:, x.shape[1] - bumps :].toarray()[0]
             contribution = float(moment @ weights[len(weights) - bumps :])
             if contribution > 0:
                 recent = self._clock.is_recent(time)
@@ -930,8 +931,8 @@ class TextClassifier:
             raise ValueError(f"{path} is not a triage classifier file")
         if payload["format"] not in _READABLE_FORMATS:
             raise ValueError(
-                f"{path} has classifier format {payload['format']}, this code reads format "
-                f"{FORMAT_VERSION}; train the classifier again"
+                f"{path} has classifier format {payload['format']}, this code reads formats "
+                f"{', '.join(map(str, _READABLE_FORMATS))}; train the classifier again"
             )
         if payload.get("sklearn") != sklearn.__version__:
             raise ValueError(

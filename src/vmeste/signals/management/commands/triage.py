@@ -7,8 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils.translation import gettext as _
+from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
@@ -40,7 +39,7 @@ class Command(BaseCommand):
 
     def _train(self, options: dict[str, Any]) -> None:
         from vmeste.signals import learning
-        from vmeste.triage.evaluate import BadTime, read_csv
+        from vmeste.triage.csvfile import read_labelled
 
         columns = {
             "category": options["category_column"],
@@ -49,30 +48,15 @@ class Command(BaseCommand):
         for target in learning.TARGETS:
             extra = None
             if options["csv"] and columns[target]:
-                if not options["csv"].exists():
-                    raise CommandError(_("No such file: %(path)s") % {"path": options["csv"]})
-                try:
-                    extra = read_csv(
-                        options["csv"],
-                        options["text_column"],
-                        columns[target],
-                        options["time_column"],
-                        dates_only=True,
-                    )
-                except KeyError as error:
-                    raise CommandError(
-                        _("%(path)s has no column %(column)s")
-                        % {"path": options["csv"], "column": error.args[0]}
-                    ) from None
-                except UnicodeDecodeError:
-                    raise CommandError(
-                        _("%(path)s is not UTF-8 text") % {"path": options["csv"]}
-                    ) from None
-                except BadTime as error:
-                    raise CommandError(
-                        _("%(path)s, line %(line)d: «%(value)s» is not a date (YYYY-MM-DD)")
-                        % {"path": options["csv"], "line": error.line, "value": error.value}
-                    ) from None
+                # Dates only: the platform's own moments are days since 1970, and a bare number
+                # could be in any unit.
+                extra = read_labelled(
+                    options["csv"],
+                    options["text_column"],
+                    columns[target],
+                    options["time_column"],
+                    dates_only=True,
+                )
             started = time.monotonic()
             report = learning.train(target, extra=extra, directory=options["output"])
             self.stdout.write(

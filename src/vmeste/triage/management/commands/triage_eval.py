@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from vmeste.triage.evaluate import BadTime, Labelled, cross_validate, evaluate, read_csv
+from vmeste.triage.csvfile import read_labelled
+from vmeste.triage.evaluate import Labelled, cross_validate, evaluate
 
 
 class Command(BaseCommand):
@@ -34,24 +34,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=0)
 
     def _read(self, path: str, options: dict[str, Any]) -> Labelled:
-        """Read a CSV, turning a missing file, column or bad time into a CommandError."""
-        if not Path(path).is_file():
-            raise CommandError(_("No such file: %(path)s") % {"path": path})
-        try:
-            return read_csv(
-                path, options["text_column"], options["label_column"], options["time_column"]
-            )
-        except KeyError as error:
-            raise CommandError(
-                _("%(path)s has no column %(column)s") % {"path": path, "column": error.args[0]}
-            ) from error
-        except UnicodeDecodeError as error:
-            raise CommandError(_("%(path)s is not UTF-8 text") % {"path": path}) from error
-        except BadTime as error:
-            raise CommandError(
-                _("%(path)s, line %(line)d: «%(value)s» is neither a number nor a date")
-                % {"path": path, "line": error.line, "value": error.value}
-            ) from error
+        return read_labelled(
+            path, options["text_column"], options["label_column"], options["time_column"]
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
