@@ -9,6 +9,7 @@ from io import StringIO
 from pathlib import Path
 
 import joblib
+import numpy as np
 import pytest
 import sklearn
 from django.core.management import call_command
@@ -424,3 +425,72 @@ def test_a_model_file_from_before_the_times_still_loads(tmp_path: Path) -> None:
     joblib.dump({"format": 1, "sklearn": sklearn.__version__, "model": model}, path)
     with pytest.raises(ValueError, match="format 1"):
         TextClassifier.load(path)
+
+
+NAMED = [
+    ("Разбитый асфальт на проезжей части у остановки", "Ямы и выбоины на дорогах"),
+    ("Не горят фонари во дворе, темно вечером", "Неработающее уличное освещение"),
+    ("Фонари на улице не работают уже неделю", "Неработающее уличное освещение"),
+    ("Мусор не вывозят, контейнеры переполнены", "Вывоз мусора"),
+    ("Баки с мусором стоят полные третий день", "Вывоз мусора"),
+    ("Во дворе сломана детская горка", "Детские площадки"),
+    ("Качели на площадке сломаны, дети падают", "Детские площадки"),
+    ("Стая собак нападает на прохожих", "Безнадзорные животные"),
+    ("Бездомные собаки лают ночью", "Безнадзорные животные"),
+]
+
+
+def _direct_choice(model: TextClassifier, text: str) -> str:
+    """The label the direct linear model alone ranks first (before the meta model)."""
+    scores = model._models[0].scores(model._features(model._batch([text])))
+    return model.labels[int(scores.argmax())]
+
+
+@pytest.mark.parametrize("names", [True, False])
+def test_a_labels_name_is_an_example_of_it(names: bool) -> None:
+    """«выбоины» is only in the name of a category with one appeal about asphalt: the direct
+    model learns it from the name, and cannot without."""
+    texts, labels = [t for t, _ in NAMED] * 2, [label for _, label in NAMED] * 2
+    model = TextClassifier(label_docs=names).fit(texts, labels)
+    found = _direct_choice(model, "выбоины") == "Ямы и выбоины на дорогах"
+    assert found is names
+    # The whole model finds it either way (the name's words are also a match score).
+    assert model.top(["Огромные выбоины на дороге"])[0][0][0] == "Ямы и выбоины на дорогах"
+
+
+def test_numbered_labels_have_no_names_to_learn_from() -> None:
+    model = TextClassifier().fit(TEXTS, [str(LABELS.index(label) % 3) for label in LABELS])
+    assert model._label_examples(model._batch(TEXTS[:1])) is None
+    assert model.top(["Фонари не горят в Льгове"])[0][0][0] == str(LABELS.index(LIGHT) % 3)
+
+
+def _heavy_tailed_scores(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Base scores of 400 texts × 5 labels: one that leans to the truth, one that is decisive on
+    half the texts and heavy-tailed noise everywhere, one pure noise."""
+    rng = np.random.default_rng(seed)
+    n, m = 400, 5
+    y = rng.integers(0, m, n)
+    features = rng.normal(size=(n, m, 3))
+    features[np.arange(n), y, 0] += 1.0
+    features[:, :, 1] = rng.standard_t(1.5, size=(n, m))
+    features[np.arange(n), y, 1] += np.where(rng.random(n) < 0.5, 3.0, 0.0)
+    return features, y
+
+
+@pytest.mark.parametrize("seed", [0, 11])
+def test_the_meta_model_is_fitted_for_the_first_choice_when_likelihood_misleads(seed: int) -> None:
+    """The likelihood fit is led by the tails of the noisy score; the margin fit ranks better,
+    is chosen, and its refitted temperature keeps the confidences near the hit rate."""
+    features, y = _heavy_tailed_scores(seed)
+
+    def hits(weights: np.ndarray) -> float:
+        return float(((features @ weights).argmax(axis=1) == y).mean())
+
+    likelihood = TextClassifier._fit_meta(features, y, 1e-4)
+    alone = TextClassifier._fit_meta(features[:, :, :1], y, 1e-4)
+    chosen = TextClassifier._choose_meta(features, y, 1e-4)
+    assert hits(chosen) >= max(hits(likelihood), hits(alone[0] * np.eye(3)[0])) + 0.02
+    logits = features @ chosen
+    probs = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probs /= probs.sum(axis=1, keepdims=True)
+    assert abs(probs.max(axis=1).mean() - hits(chosen)) < 0.15

@@ -4,7 +4,9 @@ The model is a small stack, chosen so that it stays useful when a label has one 
 examples (most executors and categories do):
 
 1. *Base models*: linear SVMs over TF-IDF of lemma uni/bigrams, char n-grams of the lemmas
-   and gazetteer indicators (see below). One predicts the label directly. When the labels name
+   and gazetteer indicators (see below). Each label's name is one more training example of
+   it: «Ямы и выбоины на тротуарах» teaches «выбоины» even when no appeal of the category in
+   the data used the word. One predicts the label directly. When the labels name
    places («Администрация Льговского района»), two more are trained on labels derived from the
    label strings: the *place* («льговский район») and the *kind* of body («администрация
    район»). A district seen once still shares its kind with every other district, and its
@@ -16,7 +18,8 @@ examples (most executors and categories do):
    with the text (useful for descriptive category names).
 3. *Meta model*: a conditional logit (softmax over labels with a handful of shared weights)
    over the out-of-fold base scores and the match scores. It learns how far to trust each
-   signal and returns calibrated probabilities, so top-3 confidences mean something.
+   signal and returns calibrated probabilities, so top-3 confidences mean something. Fitted
+   both for likelihood and for the first choice (a margin loss); the inner folds pick.
 
 4. *Clock* (optional): when each text was written, as smooth bumps over the training period
    (:class:`_Clock`), kept only when the inner folds show that it predicts better: who answers
@@ -63,6 +66,10 @@ _MISSING_SCORE = -1.5  # the base score of a label that an inner fold did not se
 # The out-of-fold top-1 the times must add to be kept, as a share and as texts (less is noise).
 _TIME_GAIN = 0.01
 _TIME_GAIN_TEXTS = 3
+# The meta model fitted for the first choice: the margin the true label must win by, and how
+# close to the hinge the loss is (1: the plain softmax).
+_META_MARGIN = 1.0
+_META_SOFTNESS = 0.1
 _EMB_FLOOR = -12.0  # the lowest log-probability of the embedding model (and unseen labels')
 _WORD = re.compile(r"[^\W\d_][\w-]*")
 _MARKUP = re.compile(r"<(?:p|br|div|span|li)\b", re.IGNORECASE)
@@ -106,6 +113,8 @@ DEFAULTS: dict[str, Any] = {
     "time": True,
     "time_bumps": 20,
     "time_weight": 1.0,
+    # Each label's name as a training example of it (see _label_examples).
+    "label_docs": True,
 }
 _BATCH = 64
 _encoder: Any = None
@@ -205,13 +214,41 @@ def _oof(
     c: float,
     class_weight: str | None,
     loss: str = "svm",
+    extra: _Examples | None = None,
 ) -> np.ndarray:
-    """Out-of-fold base scores, the meta model's honest inputs (nested inside ``fit``)."""
+    """Out-of-fold base scores, the meta model's honest inputs (nested inside ``fit``).
+
+    ``extra`` examples (the labels' names) join every fold's training part.
+    """
     out = np.full((x.shape[0], n_labels), _MISSING_SCORE, dtype=np.float32)
     for train, test in folds:
-        model = _Linear.fit(x[train], y[train], n_labels, c, class_weight, loss)
+        x_train, y_train = _with_examples(x[train], y[train], extra)
+        model = _Linear.fit(x_train, y_train, n_labels, c, class_weight, loss)
         out[test] = model.scores(x[test])
     return out
+
+
+@dataclass
+class _Examples:
+    """Extra training rows: features and label indices."""
+
+    x: Any
+    y: np.ndarray
+
+    def widened(self, columns: int) -> _Examples:
+        """The rows with zero columns appended up to ``columns`` (features added later)."""
+        missing = columns - self.x.shape[1]
+        if missing <= 0:
+            return self
+        zeros = sp.csr_matrix((self.x.shape[0], missing), dtype=self.x.dtype)
+        return _Examples(sp.hstack([self.x, zeros], format="csr"), self.y)
+
+
+def _with_examples(x: Any, y: np.ndarray, extra: _Examples | None) -> tuple[Any, np.ndarray]:
+    if extra is None:
+        return x, y
+    extra = extra.widened(x.shape[1])
+    return sp.vstack([x, extra.x], format="csr"), np.concatenate([y, extra.y])
 
 
 @dataclass
@@ -636,6 +673,8 @@ class TextClassifier:
         batch = self._batch(texts, embed=True, times=times)
         docs = batch.docs
         joined = [" ".join(doc) for doc in docs]
+        # The vocabulary includes the labels' names, which are examples too (_label_examples).
+        vocabulary = joined + [" ".join(doc) for doc in self._name_docs()]
 
         self._word_vectorizer = TfidfVectorizer(
             tokenizer=str.split,
@@ -643,11 +682,11 @@ class TextClassifier:
             lowercase=False,
             ngram_range=(1, 2),
             sublinear_tf=True,
-        ).fit(joined)
+        ).fit(vocabulary)
         self._char_vectorizer = (
             TfidfVectorizer(
                 analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2
-            ).fit(joined)
+            ).fit(vocabulary)
             if p["char"] and len(texts) >= 5
             else None
         )
@@ -686,10 +725,16 @@ class TextClassifier:
         folds = int(p["inner_folds"])
         stack = bool(p["stack"]) and len(texts) >= 4 * folds and len(self.labels) > 1
         split = _split(labels, folds, int(p["seed"])) if stack else []
+        name_rows = self._label_examples(batch)
         direct_oof = None
         if stack and batch.times is not None and p["time"]:
-            x, direct_oof = self._with_time(x, batch, y, split)
-        self._models = [_Linear.fit(x, target, size, c, weight, loss) for target, size in targets]
+            x, direct_oof = self._with_time(x, batch, y, split, name_rows)
+        self._models = [
+            _Linear.fit(
+                *_with_examples(x, target, name_rows if i == 0 else None), size, c, weight, loss
+            )
+            for i, (target, size) in enumerate(targets)
+        ]
         use_logit = batch.emb is not None and p["embed_logit"] and len(self.labels) > 1
         k = int(p["neighbours"])
         self._neighbours = _Neighbours.fit(x, y, len(self.labels), k) if k > 0 else None
@@ -698,7 +743,7 @@ class TextClassifier:
             base = [
                 direct_oof
                 if i == 0 and direct_oof is not None
-                else _oof(x, target, size, split, c, weight, loss)
+                else _oof(x, target, size, split, c, weight, loss, name_rows if i == 0 else None)
                 for i, (target, size) in enumerate(targets)
             ]
             emb_oof = None
@@ -730,7 +775,12 @@ class TextClassifier:
         return self
 
     def _with_time(
-        self, x: Any, batch: _Batch, y: np.ndarray, split: list[tuple[np.ndarray, np.ndarray]]
+        self,
+        x: Any,
+        batch: _Batch,
+        y: np.ndarray,
+        split: list[tuple[np.ndarray, np.ndarray]],
+        names: _Examples | None,
     ) -> tuple[Any, np.ndarray]:
         """The features with the clock when the inner folds rank labels better with it: by at
         least ``_TIME_GAIN`` of out-of-fold top-1 and ``_TIME_GAIN_TEXTS`` texts more, so that
@@ -744,17 +794,40 @@ class TextClassifier:
         clock = _Clock.fit(batch.times, int(p["time_bumps"]), float(p["time_weight"]))
         c, weight, loss = float(p["C"]), p["class_weight"], str(p["loss"])
         n_labels = len(self.labels)
-        plain = _oof(x, y, n_labels, split, c, weight, loss)
+        plain = _oof(x, y, n_labels, split, c, weight, loss, names)
         if clock is None:
             return x, plain
         bumps = clock.features(batch.times, x.shape[0], training=True)
         timed_x = sp.hstack([x, bumps], format="csr")
-        timed = _oof(timed_x, y, n_labels, split, c, weight, loss)
+        timed = _oof(timed_x, y, n_labels, split, c, weight, loss, names)
         gain = int((timed.argmax(axis=1) == y).sum() - (plain.argmax(axis=1) == y).sum())
         if gain >= max(_TIME_GAIN * len(y), _TIME_GAIN_TEXTS):
             self._clock = clock
             return timed_x, timed
         return x, plain
+
+    def _name_docs(self) -> list[list[str]]:
+        """The lemmas of each label's name (none when names are not used as examples)."""
+        if not self.params["label_docs"]:
+            return []
+        return [lemmas(clean_text(label)) for label in self.labels]
+
+    def _label_examples(self, batch: _Batch) -> _Examples | None:
+        """Each label's own name as one more example of it, for the direct model.
+
+        A category called «Ямы и выбоины на тротуарах» says what its appeals are about even
+        when it has one appeal or none in a fold, and an executor's name says where it works.
+        Labels without a word (numbered groups) give none. Built before the clock: a name has no
+        moment, so its time columns stay zero.
+        """
+        docs = self._name_docs()
+        kept = [i for i, doc in enumerate(docs) if doc]
+        if not kept:
+            return None
+        raw = [clean_text(self.labels[i]).lower() for i in kept] if self.params["raw_char"] else []
+        emb = None if batch.emb is None else np.zeros((len(kept), batch.emb.shape[1]), np.float32)
+        x = self._features(_Batch([docs[i] for i in kept], raw, emb))
+        return _Examples(x, np.array(kept))
 
     def _pad(
         self, linear: list[np.ndarray], near: np.ndarray | None, emb: np.ndarray | None
@@ -769,16 +842,22 @@ class TextClassifier:
 
     @classmethod
     def _choose_meta(cls, features: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
-        """The full meta model, unless the direct scores alone rank the labels better.
+        """The meta model that ranks the out-of-fold labels best: by top-1 plus top-3 hits.
 
-        The conditional logit maximises likelihood, which can buy calibration with a worse first
-        choice (it does for the Kursk executors); the out-of-fold top-1 hit rate decides, and the
-        fallback still gets a fitted temperature so its confidences stay calibrated.
+        The candidates: the full conditional logit; the direct scores alone; the full model
+        fitted for the first choice (margin loss, see :meth:`_fit_meta`); the direct and
+        embedding scores. Maximum likelihood can buy calibration with a worse first choice (it
+        does for the Kursk executors and categories). Every candidate keeps a fitted
+        temperature, so its confidences stay probabilities.
         """
         full = cls._fit_meta(features, y, l2)
         alone = np.zeros_like(full)
         alone[0] = cls._fit_meta(features[:, :, :1], y, l2)[0]
-        candidates = [full, alone]
+        # Fitted for the first choice: the true label must win by a margin, under a loss close
+        # to the hinge; then one temperature makes its scores probabilities again.
+        ranked = cls._fit_meta(features, y, l2, margin=_META_MARGIN, softness=_META_SOFTNESS)
+        ranked *= cls._fit_meta((features @ ranked)[:, :, None], y, l2)[0]
+        candidates = [full, alone, ranked]
         last = features.shape[2] - 1
         if np.any(features[:, :, last]):  # the direct scores and the embedding model's
             pair = np.zeros_like(full)
@@ -786,23 +865,39 @@ class TextClassifier:
             candidates.append(pair)
 
         def hits(weights: np.ndarray) -> float:
-            return float(((features @ weights).argmax(axis=1) == y).mean())
+            scores = features @ weights
+            true = scores[np.arange(len(y)), y][:, None]
+            rank = (scores > true).sum(axis=1)
+            return float((rank == 0).mean() + (rank < 3).mean())
 
         return max(candidates, key=hits)
 
     @staticmethod
-    def _fit_meta(features: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
-        """Weights of the conditional logit: maximise the mean log-likelihood of the true label."""
+    def _fit_meta(
+        features: np.ndarray,
+        y: np.ndarray,
+        l2: float,
+        margin: float = 0.0,
+        softness: float = 1.0,
+    ) -> np.ndarray:
+        """Weights of the conditional logit: maximise the mean log-likelihood of the true label.
+
+        With a ``margin``, every other label's score is raised by it, so the true one must win
+        by that much; a ``softness`` below 1 sharpens the softmax toward the max, which brings
+        the loss near the multiclass hinge (the gradient keeps its form).
+        """
         n, _m, k = features.shape
         rows = np.arange(n)
         flat = features.astype(np.float64)
+        shift = np.full(features.shape[:2], margin, dtype=np.float64)
+        shift[rows, y] = 0.0
 
         def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
-            logits = flat @ w
+            logits = (flat @ w + shift) / softness
             logits -= logits.max(axis=1, keepdims=True)
             probs = np.exp(logits)
             probs /= probs.sum(axis=1, keepdims=True)
-            nll = -np.log(probs[rows, y] + 1e-12).mean() + l2 * float(w @ w)
+            nll = -softness * np.log(probs[rows, y] + 1e-12).mean() + l2 * float(w @ w)
             grad = (
                 np.einsum("nm,nmk->k", probs, flat) - flat[rows, y].sum(axis=0)
             ) / n + 2 * l2 * w
