@@ -297,3 +297,35 @@ def test_a_model_file_that_cannot_be_read_is_logged_and_the_loaded_one_kept(
     with caplog.at_level("WARNING", logger="vmeste.signals.learning"):
         assert learning.current("category").version == good.version
     assert "vmeste triage train" in caplog.text
+
+
+def test_the_organization_model_reads_the_organizations_names(
+    vk_source, region, people, file_appeal, settings, tmp_path
+):
+    """The labels are slugs («minsport»), but the model learns from the names too: a post that
+    names «министерство спорта» goes there although no appeal of it used the word."""
+    from vmeste.appeals.models import Appeal
+    from vmeste.appeals.services import appeal_moderate
+
+    settings.VMESTE_MODEL_DIR = tmp_path
+    culture = [
+        "В зале сломан кондиционер, душно на спектакле",
+        "В читальном зале холодно, батареи еле тёплые",
+        "На выставке не работает подсветка картин",
+    ]
+    pools = [
+        "В бассейне холодная вода, дети мёрзнут",
+        "Тренер не пришёл на занятие секции плавания",
+        "В раздевалке бассейна сломаны шкафчики",
+    ]
+    for week in range(12):
+        for texts, organization in ((culture, region.department), (pools, region.other_department)):
+            appeal = file_appeal(text=f"{texts[week % 3]}. Неделя {week}", institution=None)
+            appeal_moderate(actor=people.moderator, appeal=appeal, decision="register")
+            Appeal.objects.filter(pk=appeal.pk).update(organization=organization)
+    assert learning.label_names("organization")["minsport"] == "Министерство спорта"
+    report = learning.train("organization")
+    assert report.path is not None
+    signal = receive(vk_source, "Вопрос в министерство спорта: когда откроют новый стадион?")
+    first = signal.suggestions["organizations"][0]
+    assert first["id"] == region.other_department.pk, signal.suggestions["organizations"]

@@ -494,3 +494,22 @@ def test_the_meta_model_is_fitted_for_the_first_choice_when_likelihood_misleads(
     probs = np.exp(logits - logits.max(axis=1, keepdims=True))
     probs /= probs.sum(axis=1, keepdims=True)
     assert abs(probs.max(axis=1).mean() - hits(chosen)) < 0.15
+
+
+def test_codes_as_labels_are_read_through_their_names() -> None:
+    """The platform's labels are slugs: the names say what a label is about and where."""
+    slugs = {label: f"label-{i}" for i, label in enumerate(sorted({lb for _, lb in NAMED}))}
+    texts = [t for t, _ in NAMED] * 2
+    codes = [slugs[label] for _, label in NAMED] * 2
+    names = {code: label for label, code in slugs.items()}
+    model = TextClassifier().fit(texts, codes, names=names)
+    assert model.labels == sorted(names)
+    assert _direct_choice(model, "выбоины") == slugs["Ямы и выбоины на дорогах"]
+    blind = TextClassifier().fit(texts, codes)
+    assert _direct_choice(blind, "выбоины") != slugs["Ямы и выбоины на дорогах"]
+    located = TextClassifier().fit(
+        TEXTS,
+        [f"org-{LABELS.index(lb)}" for lb in LABELS],
+        names={f"org-{LABELS.index(lb)}": lb for lb in LABELS},
+    )
+    assert "льговский" in located._gaz.places

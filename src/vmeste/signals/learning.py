@@ -77,6 +77,16 @@ def training_data(target: str) -> Labelled:
     )
 
 
+def label_names(target: str) -> dict[str, str]:
+    """Slug → name of every category or organization: the classifier reads places and words
+    in the names («Администрация Льговского района»), which a slug does not carry."""
+    from vmeste.appeals.models import Category
+    from vmeste.organizations.models import Organization
+
+    model = Category if target == "category" else Organization
+    return dict(model.objects.values_list("slug", "name"))
+
+
 def train(
     target: str,
     *,
@@ -97,7 +107,7 @@ def train(
         times = None
     if len(texts) < MIN_EXAMPLES or len(set(labels)) < 2:
         return TrainingReport(target, len(texts), len(set(labels)), None, "")
-    model = TextClassifier().fit(texts, labels, times)
+    model = TextClassifier().fit(texts, labels, times, names=label_names(target))
     folder = directory or model_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{target}-{time.strftime('%Y%m%dT%H%M%S')}.joblib"

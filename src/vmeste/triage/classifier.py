@@ -11,11 +11,11 @@ examples (most executors and categories do):
    label strings: the *place* («льговский район») and the *kind* of body («администрация
    район»). A district seen once still shares its kind with every other district, and its
    place with the town's other bodies, so the pair generalises where the direct model cannot.
-2. *Gazetteer*: the place words are taken from the label strings at fit time (capitalised
-   words inside a label), lemmatised and cut to 5-letter stems, so that «в Льгове» meets
-   «Льговского района». Besides being base features, they give each (text, label) pair a
-   "the text names this label's place" score, as does the overlap of the label's own words
-   with the text (useful for descriptive category names).
+2. *Gazetteer*: the place words are taken from the label strings (or the names given for
+   coded labels) at fit time: capitalised words inside a label, lemmatised and cut to 5-letter
+   stems, so that «в Льгове» meets «Льговского района». Besides being base features, they
+   give each (text, label) pair a "the text names this label's place" score, as does the
+   overlap of the label's own words with the text (useful for descriptive category names).
 3. *Meta model*: a conditional logit (softmax over labels with a handful of shared weights)
    over the out-of-fold base scores and the match scores. It learns how far to trust each
    signal and returns calibrated probabilities, so top-3 confidences mean something. Fitted
@@ -39,7 +39,7 @@ import re
 import time
 import warnings
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -527,6 +527,7 @@ class TextClassifier:
         self.params: dict[str, Any] = {**DEFAULTS, **params}
         self.version = ""
         self.labels = []
+        self._names: list[str] = []  # per label, what its strings are read from (see fit)
         self._embed_model: _EmbedLogit | None = None
         self._clock: _Clock | None = None
 
@@ -652,12 +653,17 @@ class TextClassifier:
         texts: Sequence[str],
         labels: Sequence[str],
         times: Sequence[float | None] | None = None,
+        names: Mapping[str, str] | None = None,
     ) -> TextClassifier:
         """Learn from parallel texts and labels; every derived vocabulary comes from these only.
 
         ``times`` (optional, any increasing unit: days, an appeal's sequence number) says when
         each text was written. They become features only if the inner folds show that they
         predict better than the text alone (see :class:`_Clock`).
+
+        ``names`` (optional) gives a label's readable name when the label is a code (the
+        platform's labels are slugs): the gazetteer, the label words and the name examples are
+        read from the name. A label without one is its own name.
         """
         if len(texts) != len(labels):
             raise ValueError("texts and labels differ in length")
@@ -666,6 +672,7 @@ class TextClassifier:
         p = self.params
         labels = [str(label) for label in labels]
         self.labels = sorted(set(labels))
+        self._names = [str((names or {}).get(label) or label) for label in self.labels]
         position = {label: i for i, label in enumerate(self.labels)}
         y = np.array([position[label] for label in labels])
         self._embed_model = None
@@ -697,7 +704,7 @@ class TextClassifier:
             if p["raw_char"] and len(texts) >= 5
             else None
         )
-        self._gaz = _Gazetteer.build(self.labels)
+        self._gaz = _Gazetteer.build(self._names)
         self._prepare_matches()
         x = self._features(batch)
         counts = np.bincount(y, minlength=len(self.labels))
@@ -709,10 +716,10 @@ class TextClassifier:
         decompose = bool(p["decompose"]) and any(self._gaz.place_of)
         derived: list[tuple[list[str], np.ndarray]] = []
         if decompose:
-            for names in (self._gaz.place_of, self._gaz.kind_of):
-                values = sorted(set(names))
+            for per_label in (self._gaz.place_of, self._gaz.kind_of):
+                values = sorted(set(per_label))
                 value_index = {value: i for i, value in enumerate(values)}
-                derived.append((values, np.array([value_index[name] for name in names])))
+                derived.append((values, np.array([value_index[value] for value in per_label])))
             self._place_index = derived[0][1]
             self._kind_index = derived[1][1]
         else:
@@ -810,7 +817,7 @@ class TextClassifier:
         """The lemmas of each label's name (none when names are not used as examples)."""
         if not self.params["label_docs"]:
             return []
-        return [lemmas(clean_text(label)) for label in self.labels]
+        return [lemmas(clean_text(name)) for name in self._names]
 
     def _label_examples(self, batch: _Batch) -> _Examples | None:
         """Each label's own name as one more example of it, for the direct model.
@@ -824,7 +831,7 @@ class TextClassifier:
         kept = [i for i, doc in enumerate(docs) if doc]
         if not kept:
             return None
-        raw = [clean_text(self.labels[i]).lower() for i in kept] if self.params["raw_char"] else []
+        raw = [clean_text(self._names[i]).lower() for i in kept] if self.params["raw_char"] else []
         emb = None if batch.emb is None else np.zeros((len(kept), batch.emb.shape[1]), np.float32)
         x = self._features(_Batch([docs[i] for i in kept], raw, emb))
         return _Examples(x, np.array(kept))
