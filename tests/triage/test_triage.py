@@ -392,7 +392,6 @@ def test_examples_of_unknown_date_do_not_teach_the_latest_practice() -> None:
 
 def test_reasons_of_a_timed_model_with_sentence_embeddings(monkeypatch) -> None:
     """The clock's block is found by its place in the weights, whatever comes before it."""
-    import numpy as np
 
     def fake_embed(texts, chars=0):
         vectors = np.array(
@@ -459,9 +458,11 @@ def test_a_labels_name_is_an_example_of_it(names: bool) -> None:
 
 
 def test_numbered_labels_have_no_names_to_learn_from() -> None:
-    model = TextClassifier().fit(TEXTS, [str(LABELS.index(label) % 3) for label in LABELS])
+    groups = {ROADS: "0", LIGHT: "3", HEALTH: "16"}
+    model = TextClassifier().fit(TEXTS, [groups[label] for label in LABELS])
     assert model._label_examples(model._batch(TEXTS[:1])) is None
-    assert model.top(["Фонари не горят в Льгове"])[0][0][0] == str(LABELS.index(LIGHT) % 3)
+    assert model.top(["Фонари не горят в Льгове"])[0][0][0] == groups[LIGHT]
+    assert model.top(["Яма на дороге, колесо пробил"])[0][0][0] == groups[ROADS]
 
 
 def _heavy_tailed_scores(seed: int) -> tuple[np.ndarray, np.ndarray]:

@@ -4,9 +4,9 @@ The model is a small stack, chosen so that it stays useful when a label has one 
 examples (most executors and categories do):
 
 1. *Base models*: linear SVMs over TF-IDF of lemma uni/bigrams, char n-grams of the lemmas
-   and gazetteer indicators (see below). Each label's name is one more training example of
-   it: «Ямы и выбоины на тротуарах» teaches «выбоины» even when no appeal of the category in
-   the data used the word. One predicts the label directly. When the labels name
+   and gazetteer indicators (see below). One predicts the label directly; each label's name is
+   one more training example of it, so «Ямы и выбоины на тротуарах» teaches «выбоины» even
+   when no appeal of the category in the data used the word. When the labels name
    places («Администрация Льговского района»), two more are trained on labels derived from the
    label strings: the *place* («льговский район») and the *kind* of body («администрация
    район»). A district seen once still shares its kind with every other district, and its
@@ -787,7 +787,7 @@ class TextClassifier:
         batch: _Batch,
         y: np.ndarray,
         split: list[tuple[np.ndarray, np.ndarray]],
-        names: _Examples | None,
+        name_rows: _Examples | None,
     ) -> tuple[Any, np.ndarray]:
         """The features with the clock when the inner folds rank labels better with it: by at
         least ``_TIME_GAIN`` of out-of-fold top-1 and ``_TIME_GAIN_TEXTS`` texts more, so that
@@ -801,12 +801,12 @@ class TextClassifier:
         clock = _Clock.fit(batch.times, int(p["time_bumps"]), float(p["time_weight"]))
         c, weight, loss = float(p["C"]), p["class_weight"], str(p["loss"])
         n_labels = len(self.labels)
-        plain = _oof(x, y, n_labels, split, c, weight, loss, names)
+        plain = _oof(x, y, n_labels, split, c, weight, loss, name_rows)
         if clock is None:
             return x, plain
         bumps = clock.features(batch.times, x.shape[0], training=True)
         timed_x = sp.hstack([x, bumps], format="csr")
-        timed = _oof(timed_x, y, n_labels, split, c, weight, loss, names)
+        timed = _oof(timed_x, y, n_labels, split, c, weight, loss, name_rows)
         gain = int((timed.argmax(axis=1) == y).sum() - (plain.argmax(axis=1) == y).sum())
         if gain >= max(_TIME_GAIN * len(y), _TIME_GAIN_TEXTS):
             self._clock = clock
