@@ -272,6 +272,7 @@ def test_triage_train_takes_a_csv_with_its_times(tmp_path, settings, region):
     reports = {line["target"]: line for line in map(json.loads, out.getvalue().splitlines())}
     assert reports["organization"]["examples"] == 48 + 12
     assert reports["organization"]["time"] is True
+    assert reports["organization"]["cut"] == 0  # 60 texts: no label large enough to cut
     learning.models.reset()
     model = learning.current("organization")
     assert model is not None and model.uses_time

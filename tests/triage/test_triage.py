@@ -136,7 +136,8 @@ def test_unknown_parameter_is_refused() -> None:
 
 def test_evaluate_and_cross_validate_report_rounded_metrics() -> None:
     result = evaluate(TEXTS, LABELS, TEXTS[:6], LABELS[:6])
-    assert set(result) == {"n", "top1", "top3", "macro_f1"}
+    assert set(result) == {"n", "top1", "top3", "macro_f1", "cut"}
+    assert result["cut"] == 0  # twenty texts: no label is large enough to cut
     assert result["n"] == 6
     folds = cross_validate(TEXTS, LABELS, folds=4, seed=1)
     assert folds["n"] == len(TEXTS)
@@ -415,6 +416,7 @@ def test_a_model_file_from_before_the_times_still_loads(tmp_path: Path) -> None:
     """A format-2 file (no clock) keeps suggesting after an upgrade, until the next training."""
     model = TextClassifier().fit(TEXTS, LABELS)
     del model.__dict__["_clock"]  # what a format-2 pickle holds
+    del model.__dict__["_label_of"]  # nor were labels cut into classes then
     path = tmp_path / "old.joblib"
     joblib.dump({"format": 2, "sklearn": sklearn.__version__, "model": model}, path)
     loaded = TextClassifier.load(path)
@@ -514,3 +516,59 @@ def test_codes_as_labels_are_read_through_their_names() -> None:
         names={f"org-{LABELS.index(lb)}": lb for lb in LABELS},
     )
     assert "льговский" in located._gaz.places
+
+
+SNOW = ["сугробы", "снег", "наледь", "гололёд", "снегопад"]
+LAMPS = ["фонари", "освещение", "лампы", "прожектор", "светильники"]
+YARD = ["во дворе", "у подъезда", "на придомовой территории"]
+STREET = ["на проспекте", "на улице", "на остановке"]
+FILLER = ["прошу", "помочь", "давно", "жители", "обращались", "ответа", "нет", "уже", "месяц"]
+
+
+def _crossed(n: int, seed: int) -> tuple[list[str], list[str]]:
+    """Texts whose group is the *combination* of subject and place (an XOR): snow in yards and
+    lights in streets are group 3, the other two pairs group 0. No single word tells the group,
+    and no bigram spans the subject and the place, so one linear boundary per group cannot
+    draw it; a boundary per kind of text can."""
+    rng = __import__("random").Random(seed)
+    texts, labels = [], []
+    for i in range(n):
+        snow, yard = i % 2 == 0, (i // 2) % 2 == 0
+        subject = rng.sample(SNOW if snow else LAMPS, 2)
+        place = rng.choice(YARD if yard else STREET)
+        filler = rng.sample(FILLER, 4)
+        texts.append(f"{place} {filler[0]} {filler[1]} {subject[0]} {filler[2]} {subject[1]}")
+        labels.append("3" if snow == yard else "0")
+    return texts, labels
+
+
+def test_a_label_of_several_kinds_of_text_is_learned_as_several_classes(tmp_path: Path) -> None:
+    texts, labels = _crossed(240, seed=0)
+    fresh, truth = _crossed(80, seed=1)
+
+    def accuracy(model: TextClassifier) -> float:
+        guesses = [ranked[0][0] for ranked in model.top(fresh)]
+        return float(np.mean([guess == t for guess, t in zip(guesses, truth, strict=True)]))
+
+    # Without the nearest neighbours, which draw any boundary from close enough examples.
+    whole = TextClassifier(subclasses=0, neighbours=0).fit(texts, labels)
+    cut = TextClassifier(subclasses=50, neighbours=0).fit(texts, labels)
+    assert whole.cut_labels == 0
+    assert cut.cut_labels == 2 and len(cut.labels) == 2  # the inner folds kept the cut
+    assert accuracy(whole) < 0.75
+    assert accuracy(cut) > 0.9
+    ranked = cut.top(fresh[:5], k=3)
+    assert all({name for name, _ in row} <= {"0", "3"} and len(row) == 2 for row in ranked)
+    assert all(abs(sum(p for _, p in row) - 1) < 0.01 for row in ranked)
+    assert cut.reasons(fresh[0], truth[0])
+    cut.dump(tmp_path / "cut.joblib")
+    loaded = TextClassifier.load(tmp_path / "cut.joblib")
+    assert loaded.top(fresh) == cut.top(fresh)
+
+
+def test_labels_of_one_kind_of_text_are_not_cut() -> None:
+    """Where one boundary per label does as well, the inner folds leave the labels whole."""
+    texts, labels = TEXTS * 8, LABELS * 8
+    model = TextClassifier(subclasses=20).fit(texts, labels)
+    assert model.cut_labels == 0
+    assert model.top(["Яма на дороге"])[0][0][0] == ROADS

@@ -46,6 +46,7 @@ class TrainingReport:
     path: Path | None
     version: str
     uses_time: bool = False  # whether the model kept the moments (see TextClassifier.fit)
+    cut_labels: int = 0  # labels learned as several classes (see TextClassifier.cut_labels)
 
 
 def _days(moment: datetime) -> float:
@@ -116,7 +117,13 @@ def train(
     # Readers never see half a file: the name appears only when the file is complete.
     temporary.replace(path)
     return TrainingReport(
-        target, len(texts), len(set(labels)), path, model.version, model.uses_time
+        target,
+        len(texts),
+        len(set(labels)),
+        path,
+        model.version,
+        model.uses_time,
+        model.cut_labels,
     )
 
 

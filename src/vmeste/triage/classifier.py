@@ -40,7 +40,7 @@ import time
 import warnings
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,8 @@ import numpy as np
 import scipy.sparse as sp
 import sklearn
 from scipy.optimize import minimize
+from sklearn.cluster import KMeans
+from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold, StratifiedKFold
@@ -115,6 +117,9 @@ DEFAULTS: dict[str, Any] = {
     "time_weight": 1.0,
     # Each label's name as a training example of it (see _label_examples).
     "label_docs": True,
+    # A label with at least twice this many texts may be learned as several classes of about
+    # this many similar texts each (see _Classes), when the inner folds show it helps.
+    "subclasses": 60,
 }
 _BATCH = 64
 _encoder: Any = None
@@ -398,6 +403,18 @@ class _Neighbours:
         return out
 
 
+def _label_hits(scores: np.ndarray, truth: np.ndarray, label_of: np.ndarray) -> int:
+    """How many texts' first label (the label of their best-scored class) is ``truth``."""
+    return int((label_of[scores.argmax(axis=1)] == truth).sum())
+
+
+def _unit(points: np.ndarray) -> np.ndarray:
+    """Dense rows scaled to length 1 (zero rows stay zero)."""
+    norms = np.linalg.norm(points, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return np.asarray(points / norms)
+
+
 def _normalise(x: Any) -> Any:
     norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
@@ -485,6 +502,18 @@ class _Gazetteer:
         )
         return gaz
 
+    def expanded(self, label_of: np.ndarray) -> _Gazetteer:
+        """The per-label lists repeated for classes (``label_of``: each class's label)."""
+        rows = [int(label) for label in label_of]
+        return replace(
+            self,
+            place_of=[self.place_of[i] for i in rows],
+            kind_of=[self.kind_of[i] for i in rows],
+            label_places=[self.label_places[i] for i in rows],
+            rare_place=[self.rare_place[i] for i in rows],
+            label_words=[self.label_words[i] for i in rows],
+        )
+
     def place_hits(self, text_lemmas: list[str]) -> np.ndarray:
         """Which place words a text mentions: by lemma, or by a 5-letter stem of a lemma."""
         found = set(text_lemmas)
@@ -530,6 +559,9 @@ class TextClassifier:
         self._names: list[str] = []  # per label, what its strings are read from (see fit)
         self._embed_model: _EmbedLogit | None = None
         self._clock: _Clock | None = None
+        # Per class the models score, its label: a label cut into clusters has several classes,
+        # contiguous (see _split_labels); otherwise classes are the labels.
+        self._label_of: np.ndarray = np.zeros(0, dtype=int)
 
     # --- features ---------------------------------------------------------------------------
 
@@ -595,7 +627,7 @@ class TextClassifier:
     def _matches(self, docs: list[list[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per (text, label): its rarest place named, share of its places named, its words."""
         gaz = self._gaz
-        n, m = len(docs), len(self.labels)
+        n, m = len(docs), len(self._label_of)
         zeros = np.zeros((n, m), dtype=np.float32)
         if not self.params["gazetteer"]:
             return zeros, zeros, zeros
@@ -613,7 +645,7 @@ class TextClassifier:
     def _prepare_matches(self) -> None:
         """Label-by-word matrices that turn a text's hits into per-label match scores at once."""
         gaz = self._gaz
-        m = len(self.labels)
+        m = len(self._label_of)
         self._rare_mask = np.array([index >= 0 for index in gaz.rare_place])
         self._rare_column = np.array([max(index, 0) for index in gaz.rare_place])
         self._place_share = np.zeros((len(gaz.places), m), dtype=np.float32)
@@ -705,12 +737,20 @@ class TextClassifier:
             else None
         )
         self._gaz = _Gazetteer.build(self._names)
-        self._prepare_matches()
         x = self._features(batch)
-        counts = np.bincount(y, minlength=len(self.labels))
-        self._log_prior = np.log((counts + 1) / (counts.sum() + len(self.labels))).astype(
-            np.float32
-        )
+        c, weight, loss = float(p["C"]), p["class_weight"], str(p["loss"])
+        folds = int(p["inner_folds"])
+        stack = bool(p["stack"]) and len(texts) >= 4 * folds and len(self.labels) > 1
+        split = _split(labels, folds, int(p["seed"])) if stack else []
+        name_rows = self._label_examples(batch)
+        self._label_of = np.arange(len(self.labels))
+        direct_oof = None
+        if stack:
+            y, name_rows, direct_oof = self._split_labels(x, y, split, name_rows)
+        n_classes = len(self._label_of)
+        self._prepare_matches()
+        counts = np.bincount(y, minlength=n_classes)
+        self._log_prior = np.log((counts + 1) / (counts.sum() + n_classes)).astype(np.float32)
 
         # Derived targets: the place and the kind of body each label names.
         decompose = bool(p["decompose"]) and any(self._gaz.place_of)
@@ -723,28 +763,22 @@ class TextClassifier:
             self._place_index = derived[0][1]
             self._kind_index = derived[1][1]
         else:
-            self._place_index = self._kind_index = np.zeros(len(self.labels), dtype=int)
+            self._place_index = self._kind_index = np.zeros(n_classes, dtype=int)
 
-        targets = [(y, len(self.labels))]
+        targets = [(y, n_classes)]
         for values, label_to_value in derived:
             targets.append((label_to_value[y], len(values)))
-        c, weight, loss = float(p["C"]), p["class_weight"], str(p["loss"])
-        folds = int(p["inner_folds"])
-        stack = bool(p["stack"]) and len(texts) >= 4 * folds and len(self.labels) > 1
-        split = _split(labels, folds, int(p["seed"])) if stack else []
-        name_rows = self._label_examples(batch)
-        direct_oof = None
         if stack and batch.times is not None and p["time"]:
-            x, direct_oof = self._with_time(x, batch, y, split, name_rows)
+            x, direct_oof = self._with_time(x, batch, y, split, name_rows, direct_oof)
         self._models = [
             _Linear.fit(
                 *_with_examples(x, target, name_rows if i == 0 else None), size, c, weight, loss
             )
             for i, (target, size) in enumerate(targets)
         ]
-        use_logit = batch.emb is not None and p["embed_logit"] and len(self.labels) > 1
+        use_logit = batch.emb is not None and p["embed_logit"] and n_classes > 1
         k = int(p["neighbours"])
-        self._neighbours = _Neighbours.fit(x, y, len(self.labels), k) if k > 0 else None
+        self._neighbours = _Neighbours.fit(x, y, n_classes, k) if k > 0 else None
 
         if stack:
             base = [
@@ -755,14 +789,14 @@ class TextClassifier:
             ]
             emb_oof = None
             if use_logit and batch.emb is not None:
-                embed_c, emb_oof = _EmbedLogit.choose(batch.emb, y, len(self.labels), split, p)
-                self._embed_model = _EmbedLogit.fit(batch.emb, y, len(self.labels), embed_c)
+                embed_c, emb_oof = _EmbedLogit.choose(batch.emb, y, n_classes, split, p)
+                self._embed_model = _EmbedLogit.fit(batch.emb, y, n_classes, embed_c)
             near = None
             if self._neighbours is not None:
-                near = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
+                near = np.zeros((len(texts), n_classes), dtype=np.float32)
                 for train, test in split:
                     near[test] = _Neighbours.fit(
-                        x[train], y[train], len(self.labels), self._neighbours.k
+                        x[train], y[train], n_classes, self._neighbours.k
                     ).scores(x[test])
             features = self._meta_features(docs, self._pad(base, near, emb_oof))
             self._meta = self._choose_meta(features, y, float(p["meta_l2"]))
@@ -788,30 +822,111 @@ class TextClassifier:
         y: np.ndarray,
         split: list[tuple[np.ndarray, np.ndarray]],
         name_rows: _Examples | None,
+        plain: np.ndarray | None = None,
     ) -> tuple[Any, np.ndarray]:
         """The features with the clock when the inner folds rank labels better with it: by at
         least ``_TIME_GAIN`` of out-of-fold top-1 and ``_TIME_GAIN_TEXTS`` texts more, so that
         noise does not switch it on.
 
         Returns the features to train on and the direct model's out-of-fold scores on them (the
-        meta model's input, so the comparison costs one extra round of inner fits).
+        meta model's input, so the comparison costs one extra round of inner fits). ``plain``:
+        those scores without the clock, when already known.
         """
         p = self.params
         assert batch.times is not None
         clock = _Clock.fit(batch.times, int(p["time_bumps"]), float(p["time_weight"]))
         c, weight, loss = float(p["C"]), p["class_weight"], str(p["loss"])
-        n_labels = len(self.labels)
-        plain = _oof(x, y, n_labels, split, c, weight, loss, name_rows)
+        n_classes = len(self._label_of)
+        if plain is None:
+            plain = _oof(x, y, n_classes, split, c, weight, loss, name_rows)
         if clock is None:
             return x, plain
         bumps = clock.features(batch.times, x.shape[0], training=True)
         timed_x = sp.hstack([x, bumps], format="csr")
-        timed = _oof(timed_x, y, n_labels, split, c, weight, loss, name_rows)
-        gain = int((timed.argmax(axis=1) == y).sum() - (plain.argmax(axis=1) == y).sum())
+        timed = _oof(timed_x, y, n_classes, split, c, weight, loss, name_rows)
+        truth = self._label_of[y]
+        gain = _label_hits(timed, truth, self._label_of) - _label_hits(plain, truth, self._label_of)
         if gain >= max(_TIME_GAIN * len(y), _TIME_GAIN_TEXTS):
             self._clock = clock
             return timed_x, timed
         return x, plain
+
+    def _split_labels(
+        self,
+        x: Any,
+        y: np.ndarray,
+        split: list[tuple[np.ndarray, np.ndarray]],
+        name_rows: _Examples | None,
+    ) -> tuple[np.ndarray, _Examples | None, np.ndarray]:
+        """The classes the models learn: every large label cut into clusters of similar texts,
+        when the inner folds rank the labels better so; else the labels themselves.
+
+        A label that gathers several kinds of text (a topic group holds road holes and snow on
+        the pavements, yards and street lights) is not one region of the feature space, and one
+        linear boundary around all of it cuts through its neighbours. Cut into clusters of about
+        ``subclasses`` texts (k-means over a 100-dimensional SVD of the features), every cluster
+        gets its own boundary, and a label's probability is the sum of its clusters'. Kept when
+        the inner folds gain as much as the clock must (``_TIME_GAIN``, ``_TIME_GAIN_TEXTS``).
+
+        Returns each text's class, the name examples with their classes (a name goes to the
+        cluster nearest to it) and the direct model's out-of-fold scores over the classes.
+        """
+        p = self.params
+        c, weight, loss = float(p["C"]), p["class_weight"], str(p["loss"])
+        plain = _oof(x, y, len(self.labels), split, c, weight, loss, name_rows)
+        per = int(p["subclasses"])
+        counts = np.bincount(y, minlength=len(self.labels))
+        # Clusters of what the texts are about: the word block of the features (the char
+        # n-grams would cluster by spelling and form).
+        words = len(self._word_vectorizer.vocabulary_)
+        space = x[:, :words]
+        dims = min(100, words - 1, x.shape[0] - 1)
+        if per < 1 or counts.max() < 2 * per or dims < 2:
+            return y, name_rows, plain
+        seed = int(p["seed"])
+        with warnings.catch_warnings():  # a degenerate SVD of tiny data warns; it still works
+            warnings.simplefilter("ignore", RuntimeWarning)
+            svd = TruncatedSVD(dims, random_state=seed).fit(_normalise(space))
+        points = _unit(svd.transform(_normalise(space)))
+        name_y = None if name_rows is None else name_rows.y.copy()
+        name_points = (
+            None if name_rows is None else _unit(svd.transform(_normalise(name_rows.x[:, :words])))
+        )
+        classes = np.empty_like(y)
+        label_of: list[int] = []
+        for label in range(len(self.labels)):
+            mine = np.flatnonzero(y == label)
+            parts = int(counts[label] // per)
+            first = len(label_of)
+            if parts < 2:
+                classes[mine] = first
+                label_of.append(label)
+                if name_y is not None:
+                    name_y[name_rows.y == label] = first  # type: ignore[union-attr]
+                continue
+            clusters = KMeans(parts, n_init=4, random_state=seed).fit(points[mine])
+            classes[mine] = first + clusters.labels_
+            label_of.extend([label] * parts)
+            if name_y is not None and name_points is not None:
+                named = np.flatnonzero(name_rows.y == label)  # type: ignore[union-attr]
+                if named.size:
+                    name_y[named] = first + clusters.predict(name_points[named])
+        cut_rows = None if name_rows is None or name_y is None else _Examples(name_rows.x, name_y)
+        cut_label_of = np.array(label_of)
+        cut = _oof(x, classes, len(label_of), split, c, weight, loss, cut_rows)
+        gain = _label_hits(cut, y, cut_label_of) - _label_hits(plain, y, self._label_of)
+        if gain >= max(_TIME_GAIN * len(y), _TIME_GAIN_TEXTS):
+            self._label_of = cut_label_of
+            self._gaz = self._gaz.expanded(cut_label_of)
+            return classes, cut_rows, cut
+        return y, name_rows, plain
+
+    def _to_labels(self, probs: np.ndarray) -> np.ndarray:
+        """Class probabilities summed per label (classes of a label are contiguous)."""
+        if len(self._label_of) == len(self.labels):
+            return probs
+        starts = np.flatnonzero(np.r_[True, np.diff(self._label_of) != 0])
+        return np.add.reduceat(probs, starts, axis=1)
 
     def _name_docs(self) -> list[list[str]]:
         """The lemmas of each label's name (none when names are not used as examples)."""
@@ -916,6 +1031,11 @@ class TextClassifier:
         return np.asarray(result.x, dtype=np.float64)
 
     @property
+    def cut_labels(self) -> int:
+        """How many labels the fitted model learned as several classes (see _split_labels)."""
+        return int(len(self._label_of) - len(np.unique(self._label_of)))
+
+    @property
     def uses_time(self) -> bool:
         """Whether the fitted model weighs when a text was written (see :class:`_Clock`)."""
         return self._clock is not None
@@ -932,7 +1052,7 @@ class TextClassifier:
         logits = self._meta_features(batch.docs, base).astype(np.float64) @ self._meta
         logits -= logits.max(axis=1, keepdims=True)
         probs = np.exp(logits)
-        return np.asarray(probs / probs.sum(axis=1, keepdims=True))
+        return self._to_labels(np.asarray(probs / probs.sum(axis=1, keepdims=True)))
 
     def top(
         self, texts: Sequence[str], k: int = 3, times: Sequence[float | None] | None = None
@@ -962,10 +1082,15 @@ class TextClassifier:
         """
         if label not in self.labels:
             return []
-        column = self.labels.index(label)
         batch = self._batch([text], embed=False, times=[time])
         doc = batch.docs
         x = self._features(batch).tocsr()
+        # The label's class that the text is closest to (a label may be several, _split_labels).
+        classes = np.flatnonzero(self._label_of == self.labels.index(label))
+        column = int(classes[0])
+        if len(classes) > 1:
+            full = self._features(self._batch([text], times=[time]))
+            column = int(classes[np.argmax(self._models[0].scores(full)[0, classes])])
         words = len(self._word_vectorizer.vocabulary_)
         chars = len(self._char_vectorizer.vocabulary_) if self._char_vectorizer is not None else 0
         places = len(self._gaz.places) if self.params["gazetteer"] else 0
@@ -1045,4 +1170,6 @@ class TextClassifier:
         if not isinstance(model, cls):
             raise ValueError(f"{path} does not hold a {cls.__name__}")
         model.__dict__.setdefault("_clock", None)  # format 2: trained before times existed
+        # Trained before labels could be cut into classes: one class per label.
+        model.__dict__.setdefault("_label_of", np.arange(len(model.labels)))
         return model

@@ -138,6 +138,7 @@ def evaluate(
     predictions = model.top(test_texts, k=3, times=test_times)
     top1, hits1, hits3 = _scores(predictions, test_labels)
     result = _summary(len(test_texts), hits1, hits3, test_labels, top1)
+    result["cut"] = model.cut_labels  # labels learned as several classes
     if train_times is not None:
         result["time"] = model.uses_time  # whether the model chose to weigh the times
     return result
@@ -154,13 +155,14 @@ def cross_validate(
     """K-fold CV: each fold fits a fresh model on the rest; metrics over all held-out texts.
 
     Folds are stratified when the label counts allow (see :func:`~.classifier.splitter`).
-    ``"time"`` in the result is how many of the folds' models chose to weigh the times.
+    ``"time"`` in the result is how many of the folds' models chose to weigh the times, ``"cut"``
+    how many learned some label as several classes.
     """
     texts, labels = list(texts), [str(label) for label in labels]
     if len(texts) < folds:
         raise ValueError(f"{folds}-fold cross-validation needs at least {folds} texts")
     predictions: list[list[tuple[str, float]]] = [[] for _ in texts]
-    timed = 0
+    timed = cut = 0
     for train, test in _split(labels, folds, seed):
         model = TextClassifier(**params).fit(
             [texts[i] for i in train],
@@ -168,6 +170,7 @@ def cross_validate(
             None if times is None else [times[i] for i in train],
         )
         timed += model.uses_time
+        cut += model.cut_labels > 0
         ranked_all = model.top(
             [texts[i] for i in test], k=3, times=None if times is None else [times[i] for i in test]
         )
@@ -175,6 +178,7 @@ def cross_validate(
             predictions[int(i)] = ranked
     top1, hits1, hits3 = _scores(predictions, labels)
     result = _summary(len(texts), hits1, hits3, labels, top1)
+    result["cut"] = f"{cut}/{folds}"  # how many folds' models learned a label as several classes
     if times is not None:
         result["time"] = f"{timed}/{folds}"
     return result

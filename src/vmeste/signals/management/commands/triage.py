@@ -68,6 +68,7 @@ class Command(BaseCommand):
                         "file": str(report.path) if report.path else None,
                         "version": report.version,
                         "time": report.uses_time,
+                        "cut": report.cut_labels,
                         "seconds": round(time.monotonic() - started, 2),
                     },
                     ensure_ascii=False,
