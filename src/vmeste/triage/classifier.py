@@ -745,8 +745,10 @@ class TextClassifier:
         name_rows = self._label_examples(batch)
         self._label_of = np.arange(len(self.labels))
         direct_oof = None
-        if stack:
-            y, name_rows, direct_oof = self._split_labels(x, y, split, name_rows)
+        if stack and batch.times is not None and p["time"]:
+            x, direct_oof = self._with_time(x, batch, y, split, name_rows)
+        if stack:  # after the clock: what the moment explains needs no classes of its own
+            y, name_rows, direct_oof = self._split_labels(x, y, split, name_rows, direct_oof)
         n_classes = len(self._label_of)
         self._prepare_matches()
         counts = np.bincount(y, minlength=n_classes)
@@ -768,8 +770,6 @@ class TextClassifier:
         targets = [(y, n_classes)]
         for values, label_to_value in derived:
             targets.append((label_to_value[y], len(values)))
-        if stack and batch.times is not None and p["time"]:
-            x, direct_oof = self._with_time(x, batch, y, split, name_rows, direct_oof)
         self._models = [
             _Linear.fit(
                 *_with_examples(x, target, name_rows if i == 0 else None), size, c, weight, loss
@@ -822,30 +822,26 @@ class TextClassifier:
         y: np.ndarray,
         split: list[tuple[np.ndarray, np.ndarray]],
         name_rows: _Examples | None,
-        plain: np.ndarray | None = None,
     ) -> tuple[Any, np.ndarray]:
         """The features with the clock when the inner folds rank labels better with it: by at
         least ``_TIME_GAIN`` of out-of-fold top-1 and ``_TIME_GAIN_TEXTS`` texts more, so that
         noise does not switch it on.
 
         Returns the features to train on and the direct model's out-of-fold scores on them (the
-        meta model's input, so the comparison costs one extra round of inner fits). ``plain``:
-        those scores without the clock, when already known.
+        meta model's input, so the comparison costs one extra round of inner fits).
         """
         p = self.params
         assert batch.times is not None
         clock = _Clock.fit(batch.times, int(p["time_bumps"]), float(p["time_weight"]))
         c, weight, loss = float(p["C"]), p["class_weight"], str(p["loss"])
-        n_classes = len(self._label_of)
-        if plain is None:
-            plain = _oof(x, y, n_classes, split, c, weight, loss, name_rows)
+        n_labels = len(self.labels)
+        plain = _oof(x, y, n_labels, split, c, weight, loss, name_rows)
         if clock is None:
             return x, plain
         bumps = clock.features(batch.times, x.shape[0], training=True)
         timed_x = sp.hstack([x, bumps], format="csr")
-        timed = _oof(timed_x, y, n_classes, split, c, weight, loss, name_rows)
-        truth = self._label_of[y]
-        gain = _label_hits(timed, truth, self._label_of) - _label_hits(plain, truth, self._label_of)
+        timed = _oof(timed_x, y, n_labels, split, c, weight, loss, name_rows)
+        gain = int((timed.argmax(axis=1) == y).sum() - (plain.argmax(axis=1) == y).sum())
         if gain >= max(_TIME_GAIN * len(y), _TIME_GAIN_TEXTS):
             self._clock = clock
             return timed_x, timed
@@ -857,6 +853,7 @@ class TextClassifier:
         y: np.ndarray,
         split: list[tuple[np.ndarray, np.ndarray]],
         name_rows: _Examples | None,
+        plain: np.ndarray | None = None,
     ) -> tuple[np.ndarray, _Examples | None, np.ndarray]:
         """The classes the models learn: every large label cut into clusters of similar texts,
         when the inner folds rank the labels better so; else the labels themselves.
@@ -868,12 +865,14 @@ class TextClassifier:
         gets its own boundary, and a label's probability is the sum of its clusters'. Kept when
         the inner folds gain as much as the clock must (``_TIME_GAIN``, ``_TIME_GAIN_TEXTS``).
 
+        ``plain``: the direct model's out-of-fold scores over the labels, when already known.
         Returns each text's class, the name examples with their classes (a name goes to the
         cluster nearest to it) and the direct model's out-of-fold scores over the classes.
         """
         p = self.params
         c, weight, loss = float(p["C"]), p["class_weight"], str(p["loss"])
-        plain = _oof(x, y, len(self.labels), split, c, weight, loss, name_rows)
+        if plain is None:
+            plain = _oof(x, y, len(self.labels), split, c, weight, loss, name_rows)
         per = int(p["subclasses"])
         counts = np.bincount(y, minlength=len(self.labels))
         # Clusters of what the texts are about: the word block of the features (the char
