@@ -24,6 +24,9 @@ examples (most executors and categories do):
 4. *Clock* (optional): when each text was written, as smooth bumps over the training period
    (:class:`_Clock`), kept only when the inner folds show that it predicts better: who answers
    an appeal changes with reorganisations, what an appeal is about does not.
+5. *Classes*: a large label that gathers several kinds of text (a topic group) may be cut into
+   clusters that the models learn as classes of their own, summed back into the label
+   (:meth:`TextClassifier._split_labels`), again only when the inner folds gain.
 
 Everything derived from labels or texts is fitted in :meth:`TextClassifier.fit` only, so
 cross-validation around it is honest. Weights are kept as float32 arrays, not as sklearn
