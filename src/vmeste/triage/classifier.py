@@ -864,7 +864,7 @@ class TextClassifier:
         A label that gathers several kinds of text (a topic group holds road holes and snow on
         the pavements, yards and street lights) is not one region of the feature space, and one
         linear boundary around all of it cuts through its neighbours. Cut into clusters of about
-        ``subclasses`` texts (k-means over a 100-dimensional SVD of the features), every cluster
+        ``subclasses`` texts (k-means over a 100-dimensional SVD of the word TF-IDF), every cluster
         gets its own boundary, and a label's probability is the sum of its clusters'. Kept when
         the inner folds gain as much as the clock must (``_TIME_GAIN``, ``_TIME_GAIN_TEXTS``).
 
