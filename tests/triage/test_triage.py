@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import time
+import warnings
 from io import StringIO
 from pathlib import Path
 
@@ -572,3 +573,16 @@ def test_labels_of_one_kind_of_text_are_not_cut() -> None:
     model = TextClassifier(subclasses=20).fit(texts, labels)
     assert model.cut_labels == 0
     assert model.top(["Яма на дороге"])[0][0][0] == ROADS
+
+
+def test_a_label_of_repeated_texts_is_not_cut_into_empty_classes() -> None:
+    """One appeal sent 130 times has one point to cluster: no k-means warning, no empty class."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    texts = ["Яма на дороге у дома"] * 130 + ["Фонари не горят во дворе"] * 20
+    labels = ["0"] * 130 + ["3"] * 20
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = TextClassifier(subclasses=60).fit(texts, labels)
+    assert model.cut_labels == 0
+    assert model.top(["Фонари не горят"])[0][0][0] == "3"

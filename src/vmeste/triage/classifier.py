@@ -899,6 +899,8 @@ class TextClassifier:
         for label in range(len(self.labels)):
             mine = np.flatnonzero(y == label)
             parts = int(counts[label] // per)
+            if parts >= 2:  # no more clusters than different texts (repeated appeals)
+                parts = min(parts, len(np.unique(points[mine].round(5), axis=0)))
             first = len(label_of)
             if parts < 2:
                 classes[mine] = first
