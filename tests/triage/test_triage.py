@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import random
 import time
 import warnings
 from io import StringIO
@@ -531,7 +532,7 @@ def _crossed(n: int, seed: int) -> tuple[list[str], list[str]]:
     lights in streets are group 3, the other two pairs group 0. No single word tells the group,
     and no bigram spans the subject and the place, so one linear boundary per group cannot
     draw it; a boundary per kind of text can."""
-    rng = __import__("random").Random(seed)
+    rng = random.Random(seed)
     texts, labels = [], []
     for i in range(n):
         snow, yard = i % 2 == 0, (i // 2) % 2 == 0
@@ -565,6 +566,9 @@ def test_a_label_of_several_kinds_of_text_is_learned_as_several_classes(tmp_path
     cut.dump(tmp_path / "cut.joblib")
     loaded = TextClassifier.load(tmp_path / "cut.joblib")
     assert loaded.top(fresh) == cut.top(fresh)
+    # Labels are counted, not classes: one label in three classes and one in two is two labels.
+    loaded._label_of = np.array([0, 0, 0, 1, 1])
+    assert loaded.cut_labels == 2
 
 
 def test_labels_of_one_kind_of_text_are_not_cut() -> None:

@@ -121,7 +121,7 @@ DEFAULTS: dict[str, Any] = {
     # Each label's name as a training example of it (see _label_examples).
     "label_docs": True,
     # A label with at least twice this many texts may be learned as several classes of about
-    # this many similar texts each (see _Classes), when the inner folds show it helps.
+    # this many similar texts each (see _split_labels), when the inner folds show it helps.
     "subclasses": 60,
 }
 _BATCH = 64
@@ -888,34 +888,36 @@ class TextClassifier:
         seed = int(p["seed"])
         with warnings.catch_warnings():  # a degenerate SVD of tiny data warns; it still works
             warnings.simplefilter("ignore", RuntimeWarning)
-            svd = TruncatedSVD(dims, random_state=seed).fit(_normalise(space))
-        points = _unit(svd.transform(_normalise(space)))
-        name_y = None if name_rows is None else name_rows.y.copy()
+            svd = TruncatedSVD(dims, random_state=seed)
+            points = _unit(svd.fit_transform(_normalise(space)))
+        # The name examples: each one's label, and where it falls among the clusters.
+        name_labels = np.zeros(0, dtype=int) if name_rows is None else name_rows.y
         name_points = (
-            None if name_rows is None else _unit(svd.transform(_normalise(name_rows.x[:, :words])))
+            np.zeros((0, dims))
+            if name_rows is None
+            else _unit(svd.transform(_normalise(name_rows.x[:, :words])))
         )
         classes = np.empty_like(y)
+        name_classes = np.empty_like(name_labels)
         label_of: list[int] = []
         for label in range(len(self.labels)):
             mine = np.flatnonzero(y == label)
+            named = np.flatnonzero(name_labels == label)
             parts = int(counts[label] // per)
             if parts >= 2:  # no more clusters than different texts (repeated appeals)
                 parts = min(parts, len(np.unique(points[mine].round(5), axis=0)))
             first = len(label_of)
             if parts < 2:
                 classes[mine] = first
+                name_classes[named] = first
                 label_of.append(label)
-                if name_y is not None:
-                    name_y[name_rows.y == label] = first  # type: ignore[union-attr]
                 continue
             clusters = KMeans(parts, n_init=4, random_state=seed).fit(points[mine])
             classes[mine] = first + clusters.labels_
+            if named.size:
+                name_classes[named] = first + clusters.predict(name_points[named])
             label_of.extend([label] * parts)
-            if name_y is not None and name_points is not None:
-                named = np.flatnonzero(name_rows.y == label)  # type: ignore[union-attr]
-                if named.size:
-                    name_y[named] = first + clusters.predict(name_points[named])
-        cut_rows = None if name_rows is None or name_y is None else _Examples(name_rows.x, name_y)
+        cut_rows = None if name_rows is None else _Examples(name_rows.x, name_classes)
         cut_label_of = np.array(label_of)
         cut = _oof(x, classes, len(label_of), split, c, weight, loss, cut_rows)
         gain = _label_hits(cut, y, cut_label_of) - _label_hits(plain, y, self._label_of)
@@ -1037,7 +1039,7 @@ class TextClassifier:
     @property
     def cut_labels(self) -> int:
         """How many labels the fitted model learned as several classes (see _split_labels)."""
-        return int(len(self._label_of) - len(np.unique(self._label_of)))
+        return int((np.bincount(self._label_of) > 1).sum())
 
     @property
     def uses_time(self) -> bool:
