@@ -108,7 +108,9 @@ def train(
         times = None
     if len(texts) < MIN_EXAMPLES or len(set(labels)) < 2:
         return TrainingReport(target, len(texts), len(set(labels)), None, "")
-    model = TextClassifier().fit(texts, labels, times, names=label_names(target))
+    model = TextClassifier(embeddings=settings.VMESTE_TRIAGE_EMBEDDINGS).fit(
+        texts, labels, times, names=label_names(target)
+    )
     folder = directory or model_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{target}-{time.strftime('%Y%m%dT%H%M%S')}.joblib"

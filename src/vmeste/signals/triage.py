@@ -284,14 +284,16 @@ def _suggest(target: str, texts: list[str]) -> tuple[list[list[Suggestion]], str
         else Organization.objects.filter(is_active=True)
     )
     rows = {row.slug: row for row in queryset.filter(slug__in=slugs)}
+    # Reasons for the first suggestion only, the features built once for the batch.
+    explained = model.reasons_many(texts, [top[0][0] if top else "" for top in tops], n=8)
     result = []
-    for text, top in zip(texts, tops, strict=True):
+    for top, first in zip(tops, explained, strict=True):
         suggestions = []
         for rank, (label, confidence) in enumerate(top):
             row = rows.get(label)
             if row is None:
                 continue
-            reasons = _readable(model.reasons(text, label, n=8))[:5] if rank == 0 else []
+            reasons = _readable(first)[:5] if rank == 0 else []
             suggestions.append(Suggestion(row.pk, str(row), float(confidence), reasons))
         result.append(suggestions)
     return result, model.version

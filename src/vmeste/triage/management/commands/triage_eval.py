@@ -32,6 +32,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--cv", type=int, default=5, help="folds when there is no --test")
         parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument(
+            "--no-embeddings",
+            action="store_true",
+            help="without the sentence-embedding model (the TF-IDF models alone, faster)",
+        )
 
     def _read(self, path: str, options: dict[str, Any]) -> Labelled:
         return read_labelled(
@@ -54,6 +59,7 @@ class Command(BaseCommand):
                 train_times=train.times,
                 test_times=test.times,
                 seed=options["seed"],
+                embeddings=not options["no_embeddings"],
             )
         else:
             folds = options["cv"]
@@ -65,7 +71,12 @@ class Command(BaseCommand):
                     % {"folds": folds}
                 )
             result = cross_validate(
-                texts, labels, folds=folds, seed=options["seed"], times=train.times
+                texts,
+                labels,
+                folds=folds,
+                seed=options["seed"],
+                times=train.times,
+                embeddings=not options["no_embeddings"],
             )
         result["seconds"] = round(time.perf_counter() - started, 1)
         result["label"] = options["label_column"]
