@@ -27,6 +27,9 @@ examples (most executors and categories do):
 5. *Classes*: a large label that gathers several kinds of text (a topic group) may be cut into
    clusters that the models learn as classes of their own, summed back into the label
    (:meth:`TextClassifier._split_labels`), again only when the inner folds gain.
+6. *Sentence embeddings*: a logistic regression over the multilingual-e5-small embeddings of
+   the text's first 300 characters is one more base model (see ``_embed``); the encoder knows
+   the topic of texts whose words the TF-IDF never saw together.
 
 Everything derived from labels or texts is fitted in :meth:`TextClassifier.fit` only, so
 cross-validation around it is honest. Weights are kept as float32 arrays, not as sklearn
