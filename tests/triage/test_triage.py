@@ -573,7 +573,13 @@ def test_a_label_of_several_kinds_of_text_is_learned_as_several_classes(tmp_path
     ranked = cut.top(fresh[:5], k=3)
     assert all({name for name, _ in row} <= {"0", "3"} and len(row) == 2 for row in ranked)
     assert all(abs(sum(p for _, p in row) - 1) < 0.01 for row in ranked)
-    assert cut.reasons(fresh[0], truth[0])
+    # A cut label is explained through the class of the text: snow in a yard by the snow, lights
+    # in a street by the lights, though both are group 3 (fresh[0] and fresh[3]).
+    snowy, lit = cut.reasons_many([fresh[0], fresh[3]], [truth[0], truth[3]], n=10)
+    assert truth[0] == truth[3] == "3"
+    snow, lamps = set(lemmas(" ".join(SNOW))), set(lemmas(" ".join(LAMPS)))
+    assert snow & set(snowy) and not lamps & set(snowy), snowy
+    assert lamps & set(lit) and not snow & set(lit), lit
     cut.dump(tmp_path / "cut.joblib")
     loaded = TextClassifier.load(tmp_path / "cut.joblib")
     assert loaded.top(fresh) == cut.top(fresh)
@@ -675,3 +681,13 @@ def test_reasons_of_a_batch_are_each_texts_own() -> None:
 def test_an_unknown_encoder_is_refused_by_name() -> None:
     with pytest.raises(ValueError, match="unknown sentence encoder: 'bert'"):
         classifier_module._embed(["Яма на дороге"], 300, "bert")
+
+
+def test_a_refitted_model_explains_with_its_new_words() -> None:
+    model = TextClassifier().fit(TEXTS, LABELS)
+    assert "фонарь" in model.reasons("Не горят фонари в Льгове", LIGHT, n=8)
+    model.fit(
+        ["Сугробы во дворе", "Наледь у подъезда", "Очередь в поликлинике", "Нет врача"] * 3,
+        ["Снег", "Снег", "Здоровье", "Здоровье"] * 3,
+    )
+    assert "сугроб" in model.reasons("Сугробы во дворе не убраны", "Снег", n=8)

@@ -766,6 +766,7 @@ class TextClassifier:
         y = np.array([position[label] for label in labels])
         self._embed_model = None
         self._clock = None
+        self.__dict__.pop("_word_names_cache", None)  # of the vocabulary fitted before, if any
         batch = self._batch(texts, embed=True, times=times)
         docs = batch.docs
         joined = [" ".join(doc) for doc in docs]
@@ -1157,21 +1158,23 @@ class TextClassifier:
         out: list[list[str]] = [[] for _ in texts]
         if not known:
             return out
+        # The embeddings only where they are features of the linear model (``embed_weight``).
         batch = self._batch(
-            [texts[i] for i in known], embed=False, times=[moments[i] for i in known]
+            [texts[i] for i in known],
+            embed=float(self.params["embed_weight"]) > 0,
+            times=[moments[i] for i in known],
         )
-        x = self._features(batch).tocsr()
-        # The label's class that the text is closest to (a label may be several, _split_labels).
-        columns = []
-        for i in known:
-            classes = np.flatnonzero(self._label_of == self.labels.index(labels[i]))
-            if len(classes) > 1:
-                full = self._features(self._batch([texts[i]], times=[moments[i]]))
-                columns.append(int(classes[np.argmax(self._models[0].scores(full)[0, classes])]))
-            else:
-                columns.append(int(classes[0]))
+        x = self._features(batch)
+        scores = None
         for row, i in enumerate(known):
-            out[i] = self._reasons_of(x[row], batch.docs[row], columns[row], moments[i], n)
+            # The label's class the text is closest to (a label may be several, _split_labels).
+            classes = np.flatnonzero(self._label_of == self.labels.index(labels[i]))
+            column = int(classes[0])
+            if len(classes) > 1:
+                if scores is None:
+                    scores = self._models[0].scores(x)
+                column = int(classes[np.argmax(scores[row, classes])])
+            out[i] = self._reasons_of(x[row], batch.docs[row], column, moments[i], n)
         return out
 
     def _reasons_of(
@@ -1224,7 +1227,7 @@ class TextClassifier:
         """The word features' names, built once per loaded model: building them sorts the
         whole vocabulary, which cost more than the rest of :meth:`reasons`."""
         names = self.__dict__.get("_word_names_cache")
-        if names is None or len(names) != len(self._word_vectorizer.vocabulary_):
+        if names is None:
             names = self._word_vectorizer.get_feature_names_out()
             self.__dict__["_word_names_cache"] = names
         return names
