@@ -330,3 +330,29 @@ def test_the_organization_model_reads_the_organizations_names(
     signal = receive(vk_source, "Вопрос в министерство спорта: когда откроют новый стадион?")
     first = signal.suggestions["organizations"][0]
     assert first["id"] == region.other_department.pk, signal.suggestions["organizations"]
+
+
+@pytest.mark.parametrize("embeddings", [True, False])
+def test_training_gives_the_models_the_embeddings_as_the_setting_says(
+    tmp_path, settings, region, embeddings
+):
+    """``VMESTE_TRIAGE_EMBEDDINGS``: the trained files carry the e5 model, or none."""
+    import csv
+
+    settings.VMESTE_MODEL_DIR = tmp_path
+    settings.VMESTE_TRIAGE_EMBEDDINGS = embeddings
+    path = tmp_path / "more.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "category", "organization"])
+        for i in range(30):
+            snow = i % 2 == 0
+            text = "Снег у входа не убран" if snow else "Нет воды в душе спортзала"
+            organization = region.centre.slug if snow else "minsport"
+            writer.writerow([f"{text}, {i}", "building" if snow else "sport", organization])
+    _train_from_csv(path, tmp_path, None)
+    learning.models.reset()
+    for target in ("category", "organization"):
+        model = learning.current(target)
+        assert model is not None and model.params["embeddings"] is embeddings
+        assert (model._embed_model is not None) is embeddings

@@ -691,3 +691,27 @@ def test_a_refitted_model_explains_with_its_new_words() -> None:
         ["Снег", "Снег", "Здоровье", "Здоровье"] * 3,
     )
     assert "сугроб" in model.reasons("Сугробы во дворе не убраны", "Снег", n=8)
+
+
+def test_command_without_embeddings_never_calls_the_encoder(tmp_path: Path, monkeypatch) -> None:
+    train, test = tmp_path / "train.csv", tmp_path / "test.csv"
+    _write_csv(train, SAMPLES)
+    _write_csv(test, SAMPLES[:5])
+
+    def no_encoder(encoder: str, texts: list[str]) -> np.ndarray:
+        raise AssertionError("the encoder was called")
+
+    monkeypatch.setattr(classifier_module, "_encode", no_encoder)
+    for extra in ({"cv": 4}, {"test": str(test)}):
+        out = StringIO()
+        call_command(
+            "triage_eval",
+            "--no-embeddings",
+            train=str(train),
+            label_column="executor",
+            stdout=out,
+            **extra,
+        )
+        assert json.loads(out.getvalue())["n"] in {len(SAMPLES), 5}
+    with pytest.raises(AssertionError, match="the encoder was called"):
+        call_command("triage_eval", train=str(train), label_column="executor", cv=4)
