@@ -158,6 +158,7 @@ def test_prediction_encodes_in_batches(monkeypatch) -> None:
         return encode(encoder, texts)
 
     monkeypatch.setattr(classifier_module, "_encode", counting)
+    monkeypatch.setattr(classifier_module, "_cache", classifier_module.OrderedDict())
     batch = [f"{text} дом {i}" for i, text in enumerate(TEXTS * 10)]
     assert len(model.top(batch)) == len(batch) == 200
     assert sizes == [64, 64, 64, 8]
@@ -702,6 +703,8 @@ def test_command_without_embeddings_never_calls_the_encoder(tmp_path: Path, monk
         raise AssertionError("the encoder was called")
 
     monkeypatch.setattr(classifier_module, "_encode", no_encoder)
+    # Earlier tests have embedded these texts; an empty cache makes every embedding a call.
+    monkeypatch.setattr(classifier_module, "_cache", classifier_module.OrderedDict())
     for extra in ({"cv": 4}, {"test": str(test)}):
         out = StringIO()
         call_command(
