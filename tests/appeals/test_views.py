@@ -227,3 +227,19 @@ def test_notifications_page(client, registered, people) -> None:
     from vmeste.notifications.models import Notification
 
     assert not Notification.objects.filter(user=people.alice, read_at__isnull=True).exists()
+
+
+def test_bulk_assignment_goes_back_only_to_a_page_of_this_site(
+    client, registered, people, region
+) -> None:
+    appeal = registered()
+    client.force_login(people.supervisor)
+    form = {"appeals": [appeal.number], "organization": region.theatre.pk, "reason": "Театр"}
+    for back, expected in [
+        ("/staff/appeals/?queue=work", "/staff/appeals/?queue=work"),
+        ("abc", "/staff/appeals/"),  # was read as a view name, and failed
+        ("https://evil.example/", "/staff/appeals/"),
+        ("//evil.example/", "/staff/appeals/"),
+    ]:
+        response = client.post("/staff/appeals/bulk-assign/", {**form, "next": back})
+        assert response.status_code == 302 and response["Location"] == expected, back

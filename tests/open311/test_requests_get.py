@@ -50,6 +50,14 @@ def test_bad_arguments_are_400(client, db) -> None:
         "start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z",
         "status=lost",
         "start_date=2026-06-01T00:00:00Z&end_date=2026-05-01T00:00:00Z",
+        # Well-formed, but no such moment: the calendar and the clock say no, or the year runs
+        # off the end of the calendar once it is in UTC.
+        "start_date=2026-02-30T00:00:00Z",
+        "end_date=2026-02-30T00:00:00%2B03:00",
+        "start_date=2026-11-01T25:61:00Z",
+        "start_date=2026-11-01T00:00:00%2B99:00",
+        "end_date=9999-12-31T23:59:59-14:00",
+        "end_date=0001-01-01T00:00:00Z",
     ]:
         response = client.get(f"/open311/v2/requests.json?{query}")
         assert response.status_code == 400, query

@@ -105,6 +105,20 @@ def test_post_errors(client, categories, api_key) -> None:
             },
             400,
         ),
+        *[
+            (
+                {
+                    "api_key": api_key,
+                    "service_code": "building",
+                    "lat": lat,
+                    "long": long,
+                    "description": "Протекает крыша.",
+                },
+                400,
+            )
+            # NaN parses as a Decimal and compares with nothing; it is no coordinate.
+            for lat, long in [("NaN", "NaN"), ("NaN", "41"), ("57", "-Infinity")]
+        ],
     ]
     for form, status in cases:
         response = client.post("/open311/v2/requests.xml", form)

@@ -191,9 +191,10 @@ def appeal_submit(
         errors.add(
             "latitude", _("Give both latitude and longitude, or neither."), "incomplete_coordinates"
         )
-    if latitude is not None and not Decimal(-90) <= latitude <= Decimal(90):
+    # is_finite first: NaN compares with nothing (Decimal raises on the comparison).
+    if latitude is not None and not (latitude.is_finite() and Decimal(-90) <= latitude <= 90):
         errors.add("latitude", _("Latitude must be between -90 and 90."), "out_of_range")
-    if longitude is not None and not Decimal(-180) <= longitude <= Decimal(180):
+    if longitude is not None and not (longitude.is_finite() and Decimal(-180) <= longitude <= 180):
         errors.add("longitude", _("Longitude must be between -180 and 180."), "out_of_range")
     address = (address or "").strip()[:300]
     if category is not None:

@@ -9,9 +9,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -169,7 +177,15 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
         for errors in form.errors.values():
             for message in errors:
                 messages.error(request, str(message))
-    return redirect(request.POST.get("next") or "appeals_staff:workspace")
+    # Back to the list the staff member came from; anything but a path of this site (a view
+    # name, another host) goes to the workspace.
+    back = request.POST.get("next", "")
+    if not (
+        back.startswith("/")
+        and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    ):
+        back = reverse("appeals_staff:workspace")
+    return HttpResponseRedirect(back)
 
 
 def _get(request: HttpRequest, number: str) -> Appeal:

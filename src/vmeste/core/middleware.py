@@ -15,19 +15,26 @@ _QUERY_MARKERS = (b"\x00", b"%00")
 _JSON_MARKERS = (b"\x00", b"\\u0000")
 
 
+def bad_request(request: HttpRequest, code: str, message: str) -> HttpResponse:
+    """A 400 that says what was wrong: the API's error envelope, or the error page."""
+    if request.path.startswith(("/api/", "/open311/")):
+        return JsonResponse(
+            {"error": {"code": code, "message": message, "details": {}}}, status=400
+        )
+    return render(request, "core/error.html", {"message": message}, status=400)
+
+
 class RejectNulMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._has_nul(request):
-            message = _("The request contains a NUL character, which is not allowed in any field.")
-            if request.path.startswith(("/api/", "/open311/")):
-                return JsonResponse(
-                    {"error": {"code": "invalid_characters", "message": message, "details": {}}},
-                    status=400,
-                )
-            return render(request, "core/error.html", {"message": message}, status=400)
+            return bad_request(
+                request,
+                "invalid_characters",
+                _("The request contains a NUL character, which is not allowed in any field."),
+            )
         return self.get_response(request)
 
     @staticmethod
@@ -82,6 +89,13 @@ class DomainErrorMiddleware:
         if is_outage(exception) or isinstance(exception, ServiceUnavailable):
             # The database or the storage is down: a retryable 503 page, never a 500.
             return outage_response(request, exception)
+        if isinstance(exception, OverflowError):
+            # An id of twenty digits in a form or a filter: SQLite cannot even bind it (Django
+            # checks the range of = and < lookups, not of IN, which the choice fields and the
+            # admin's widgets use). Nothing was read or written.
+            return bad_request(
+                request, "number_too_large", _("A number in the request is too large.")
+            )
         if not isinstance(exception, DomainError):
             return None
         if isinstance(exception, NotAuthenticated):

@@ -213,10 +213,19 @@ def _public() -> Any:
 def _date(value: str) -> dt.datetime | str | None:
     if not value:
         return None
-    parsed = parse_datetime(value.replace(" ", "+"))
-    if parsed is None:
+    try:
+        # A well-formed but impossible moment (30 February, 25:61, an offset of 99 hours) raises.
+        parsed = parse_datetime(value.replace(" ", "+"))
+        if parsed is None:
+            return "invalid"
+        parsed = parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+        # Year 9999 at UTC−14 is past the last representable day, and the default range
+        # reaches 90 days before the end: keep clear of both edges of the calendar.
+        if not 2 <= parsed.astimezone(dt.UTC).year <= 9998:
+            return "invalid"
+    except (ValueError, OverflowError):
         return "invalid"
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+    return parsed
 
 
 @csrf_exempt
@@ -300,6 +309,8 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         latitude = Decimal(lat_raw).quantize(Decimal("0.000001")) if lat_raw else None
         longitude = Decimal(long_raw).quantize(Decimal("0.000001")) if long_raw else None
     except (InvalidOperation, ValueError):
+        return errors(fmt, 400, "lat and long must be numbers (WGS84)")
+    if any(value is not None and not value.is_finite() for value in (latitude, longitude)):
         return errors(fmt, 400, "lat and long must be numbers (WGS84)")
     institution_key = data.get("attribute[institution]", "").strip()
     institution = None
