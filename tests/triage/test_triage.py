@@ -442,6 +442,18 @@ def test_a_model_file_from_before_the_times_still_loads(tmp_path: Path) -> None:
         TextClassifier.load(path)
 
 
+def test_a_model_file_from_before_the_weights_by_label_size_still_loads(tmp_path: Path) -> None:
+    """A format-3 file has one meta weight per input and no label sizes; it keeps suggesting."""
+    model = TextClassifier().fit(TEXTS, LABELS)
+    del model.__dict__["_count_bin"]
+    model._meta = model._meta[: len(classifier_module._META_NAMES)]
+    path = tmp_path / "format3.joblib"
+    joblib.dump({"format": 3, "sklearn": sklearn.__version__, "model": model}, path)
+    loaded = TextClassifier.load(path)
+    assert loaded.top(["Яма на дороге, колесо пробил"])[0][0][0] == ROADS
+    assert loaded.reasons("Яма на дороге", ROADS)
+
+
 NAMED = [
     ("Разбитый асфальт на проезжей части у остановки", "Ямы и выбоины на дорогах"),
     ("Не горят фонари во дворе, темно вечером", "Неработающее уличное освещение"),
@@ -511,6 +523,50 @@ def test_the_meta_model_is_fitted_for_the_first_choice_when_likelihood_misleads(
     probs = np.exp(logits - logits.max(axis=1, keepdims=True))
     probs /= probs.sum(axis=1, keepdims=True)
     assert abs(probs.max(axis=1).mean() - hits(chosen)) < 0.15
+
+
+def _scores_by_label_size(seed: int, small: int) -> tuple[np.ndarray, np.ndarray]:
+    """Meta inputs of 600 texts × 30 labels, the first ``small`` of them small: the direct score
+    knows the large labels only, the embedding score the small ones only (both noisy)."""
+    rng = np.random.default_rng(seed)
+    n, m = 600, 30
+    y = rng.integers(0, m, n)
+    plain = np.zeros((n, m, len(classifier_module._META_NAMES)))
+    direct = classifier_module._META_NAMES.index("direct")
+    embedding = classifier_module._META_NAMES.index("embedding")
+    plain[:, :, direct] = rng.normal(size=(n, m))
+    plain[:, :, embedding] = rng.normal(size=(n, m))
+    is_small = y < small
+    plain[np.arange(n), y, direct] += np.where(is_small, 0.0, 2.5)
+    plain[np.arange(n), y, embedding] += np.where(is_small, 2.5, 0.0)
+    bins = np.where(np.arange(m) < small, 0, len(classifier_module._COUNT_BINS))
+    extra = [
+        plain[:, :, [classifier_module._META_NAMES.index(name)]] * (bins == b)[None, :, None]
+        for name in classifier_module._BY_COUNT
+        for b in range(len(classifier_module._COUNT_BINS))
+    ]
+    return np.concatenate([plain, *extra], axis=2), y
+
+
+def test_small_labels_get_meta_weights_of_their_own_when_that_ranks_better() -> None:
+    """Where the SVM knows the large labels and the embedding the small ones, one weight per
+    input mixes the noise of both; weights by label size keep each where it knows, and rank
+    better on texts they were not fitted on."""
+    features, y = _scores_by_label_size(0, small=15)
+    plain = len(classifier_module._META_NAMES)
+    chosen = TextClassifier._choose_meta(features, y, 1e-4)
+    assert np.any(chosen[plain:])
+    fresh, fresh_y = _scores_by_label_size(1, small=15)
+    alone = TextClassifier._choose_meta(features[:, :, :plain], y, 1e-4)
+    by_size = classifier_module._hits(fresh, fresh_y, chosen)
+    assert by_size > classifier_module._hits(fresh[:, :, :plain], fresh_y, alone) + 0.05 * len(y)
+
+
+def test_weights_by_label_size_are_left_out_when_no_label_is_small() -> None:
+    features, y = _scores_by_label_size(0, small=0)  # the extra inputs are all zero
+    chosen = TextClassifier._choose_meta(features, y, 1e-4)
+    assert not np.any(chosen[len(classifier_module._META_NAMES) :])
+    assert not TextClassifier._by_count_gains(features, y, 1e-4)
 
 
 def test_codes_as_labels_are_read_through_their_names() -> None:
