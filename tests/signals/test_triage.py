@@ -276,6 +276,7 @@ def test_triage_train_takes_a_csv_with_its_times(tmp_path, settings, region):
     learning.models.reset()
     model = learning.current("organization")
     assert model is not None and model.uses_time
+    assert reports["organization"]["by_size"] is model.by_size
     assert model.top(["Снег у входа не убран"])[0][0][0] == region.centre.slug
 
     with path.open("a", encoding="utf-8", newline="") as handle:

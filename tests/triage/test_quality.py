@@ -25,7 +25,7 @@ DATA = (
 # guarding regressions. The file's ``id`` is the appeals' registration number, the only trace of
 # when they were made: who answers changed over time, so the executor model weighs it.
 GOALS = {"executor": (0.60, 0.85), "category": (0.62, None), "group": (0.85, None)}
-REACHED = {"executor": (0.60, 0.80), "category": (0.58, 0.75), "group": (0.81, 0.95)}
+REACHED = {"executor": (0.60, 0.80), "category": (0.59, 0.75), "group": (0.81, 0.95)}
 # Whether every fold's model chose to weigh the times: they carry the executor, not the topic.
 TIMED = {"executor": "5/5", "category": "0/5", "group": "0/5"}
 # Whether the folds' models learned a label as several classes: the numbered topic groups each
@@ -62,6 +62,8 @@ def test_cross_validated_quality(results: dict[str, dict[str, float]], column: s
     assert result["n"] == 1375
     assert result["time"] == TIMED[column], result
     assert result["cut"] == CUT[column], result
+    if column == "category":  # 152 labels, most with a few appeals: every fold weighs them apart
+        assert result["by_size"] == "5/5", result
     assert result["top1"] >= top1, result
     if top3 is not None:
         assert result["top3"] >= top3, result

@@ -137,7 +137,7 @@ def test_unknown_parameter_is_refused() -> None:
 
 def test_evaluate_and_cross_validate_report_rounded_metrics() -> None:
     result = evaluate(TEXTS, LABELS, TEXTS[:6], LABELS[:6])
-    assert set(result) == {"n", "top1", "top3", "macro_f1", "cut"}
+    assert set(result) == {"n", "top1", "top3", "macro_f1", "cut", "by_size"}
     assert result["cut"] == 0  # twenty texts: no label is large enough to cut
     assert result["n"] == 6
     folds = cross_validate(TEXTS, LABELS, folds=4, seed=1)

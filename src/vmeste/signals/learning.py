@@ -47,6 +47,7 @@ class TrainingReport:
     version: str
     uses_time: bool = False  # whether the model kept the moments (see TextClassifier.fit)
     cut_labels: int = 0  # labels learned as several classes (see TextClassifier.cut_labels)
+    by_size: bool = False  # whether small labels got meta weights of their own
 
 
 def _days(moment: datetime) -> float:
@@ -126,6 +127,7 @@ def train(
         model.version,
         model.uses_time,
         model.cut_labels,
+        model.by_size,
     )
 
 

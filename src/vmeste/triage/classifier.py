@@ -1157,6 +1157,11 @@ class TextClassifier:
         return int((np.bincount(self._label_of) > 1).sum())
 
     @property
+    def by_size(self) -> bool:
+        """Whether the fitted meta model weighs small labels apart (see _COUNT_BINS)."""
+        return bool(np.any(self._meta[len(_META_NAMES) :]))
+
+    @property
     def uses_time(self) -> bool:
         """Whether the fitted model weighs when a text was written (see :class:`_Clock`)."""
         return self._clock is not None

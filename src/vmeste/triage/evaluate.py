@@ -139,6 +139,7 @@ def evaluate(
     top1, hits1, hits3 = _scores(predictions, test_labels)
     result = _summary(len(test_texts), hits1, hits3, test_labels, top1)
     result["cut"] = model.cut_labels  # labels learned as several classes
+    result["by_size"] = model.by_size  # whether small labels got meta weights of their own
     if train_times is not None:
         result["time"] = model.uses_time  # whether the model chose to weigh the times
     return result
@@ -156,13 +157,14 @@ def cross_validate(
 
     Folds are stratified when the label counts allow (see :func:`~.classifier.splitter`).
     ``"time"`` in the result is how many of the folds' models chose to weigh the times, ``"cut"``
-    how many learned some label as several classes.
+    how many learned some label as several classes, ``"by_size"`` how many gave small labels
+    meta weights of their own.
     """
     texts, labels = list(texts), [str(label) for label in labels]
     if len(texts) < folds:
         raise ValueError(f"{folds}-fold cross-validation needs at least {folds} texts")
     predictions: list[list[tuple[str, float]]] = [[] for _ in texts]
-    timed = cut = 0
+    timed = cut = by_size = 0
     for train, test in _split(labels, folds, seed):
         model = TextClassifier(**params).fit(
             [texts[i] for i in train],
@@ -171,6 +173,7 @@ def cross_validate(
         )
         timed += model.uses_time
         cut += model.cut_labels > 0
+        by_size += model.by_size
         ranked_all = model.top(
             [texts[i] for i in test], k=3, times=None if times is None else [times[i] for i in test]
         )
@@ -179,6 +182,7 @@ def cross_validate(
     top1, hits1, hits3 = _scores(predictions, labels)
     result = _summary(len(texts), hits1, hits3, labels, top1)
     result["cut"] = f"{cut}/{folds}"  # how many folds' models learned a label as several classes
+    result["by_size"] = f"{by_size}/{folds}"  # how many weighed small labels apart
     if times is not None:
         result["time"] = f"{timed}/{folds}"
     return result

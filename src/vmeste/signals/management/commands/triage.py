@@ -69,6 +69,7 @@ class Command(BaseCommand):
                         "version": report.version,
                         "time": report.uses_time,
                         "cut": report.cut_labels,
+                        "by_size": report.by_size,
                         "seconds": round(time.monotonic() - started, 2),
                     },
                     ensure_ascii=False,
