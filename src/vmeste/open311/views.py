@@ -310,8 +310,6 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         longitude = Decimal(long_raw).quantize(Decimal("0.000001")) if long_raw else None
     except (InvalidOperation, ValueError):
         return errors(fmt, 400, "lat and long must be numbers (WGS84)")
-    if any(value is not None and not value.is_finite() for value in (latitude, longitude)):
-        return errors(fmt, 400, "lat and long must be numbers (WGS84)")
     institution_key = data.get("attribute[institution]", "").strip()
     institution = None
     if institution_key:
