@@ -525,9 +525,12 @@ def test_the_meta_model_is_fitted_for_the_first_choice_when_likelihood_misleads(
     assert abs(probs.max(axis=1).mean() - hits(chosen)) < 0.15
 
 
-def _scores_by_label_size(seed: int, small: int) -> tuple[np.ndarray, np.ndarray]:
+def _scores_by_label_size(
+    seed: int, small: int, alike: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """Meta inputs of 600 texts × 30 labels, the first ``small`` of them small: the direct score
-    knows the large labels only, the embedding score the small ones only (both noisy)."""
+    knows the large labels only, the embedding score the small ones only (both noisy); or,
+    ``alike``, both know every label equally well, so the size of a label tells nothing."""
     rng = np.random.default_rng(seed)
     n, m = 600, 30
     y = rng.integers(0, m, n)
@@ -537,8 +540,8 @@ def _scores_by_label_size(seed: int, small: int) -> tuple[np.ndarray, np.ndarray
     plain[:, :, direct] = rng.normal(size=(n, m))
     plain[:, :, embedding] = rng.normal(size=(n, m))
     is_small = y < small
-    plain[np.arange(n), y, direct] += np.where(is_small, 0.0, 2.5)
-    plain[np.arange(n), y, embedding] += np.where(is_small, 2.5, 0.0)
+    plain[np.arange(n), y, direct] += 1.25 if alike else np.where(is_small, 0.0, 2.5)
+    plain[np.arange(n), y, embedding] += 1.25 if alike else np.where(is_small, 2.5, 0.0)
     bins = np.where(np.arange(m) < small, 0, len(classifier_module._COUNT_BINS))
     extra = [
         plain[:, :, [classifier_module._META_NAMES.index(name)]] * (bins == b)[None, :, None]
@@ -562,11 +565,14 @@ def test_small_labels_get_meta_weights_of_their_own_when_that_ranks_better() -> 
     assert by_size > classifier_module._hits(fresh[:, :, :plain], fresh_y, alone) + 0.05 * len(y)
 
 
-def test_weights_by_label_size_are_left_out_when_no_label_is_small() -> None:
-    features, y = _scores_by_label_size(0, small=0)  # the extra inputs are all zero
+@pytest.mark.parametrize("small, alike", [(0, False), (15, True)])
+def test_weights_by_label_size_are_left_out_when_they_tell_nothing(small: int, alike: bool) -> None:
+    """No small label (the extra inputs are zero), or small labels whose scores mean what the
+    large ones' do: the nine extra weights would only fit noise, and the cross-fit says so."""
+    features, y = _scores_by_label_size(0, small=small, alike=alike)
+    assert not TextClassifier._by_count_gains(features, y, 1e-4)
     chosen = TextClassifier._choose_meta(features, y, 1e-4)
     assert not np.any(chosen[len(classifier_module._META_NAMES) :])
-    assert not TextClassifier._by_count_gains(features, y, 1e-4)
 
 
 def test_codes_as_labels_are_read_through_their_names() -> None:
