@@ -164,6 +164,23 @@ def test_prediction_encodes_in_batches(monkeypatch) -> None:
     assert sizes == [64, 64, 64, 8]
 
 
+def test_remembered_embeddings_are_not_encoded_again(monkeypatch) -> None:
+    """Vectors computed in another process are reused as they are, so a cross-validation
+    forked after ``remember_embeddings`` encodes nothing (tests/triage/test_quality.py)."""
+    texts = ["Яма на <b>дороге</b> у школы", "Не горят фонари во дворе"]
+    vectors = classifier_module._embed(texts, 300)
+    monkeypatch.setattr(classifier_module, "_cache", classifier_module.OrderedDict())
+    classifier_module.remember_embeddings(texts, vectors[::-1] * 1, chars=300)
+
+    def refuse(encoder: str, texts: list[str]) -> np.ndarray:
+        raise AssertionError(f"encoded again: {texts}")
+
+    monkeypatch.setattr(classifier_module, "_encode", refuse)
+    assert np.array_equal(classifier_module._embed(texts, 300), vectors[::-1])
+    with pytest.raises(ValueError, match="2 texts but 1 vectors"):
+        classifier_module.remember_embeddings(texts, vectors[:1])
+
+
 def _write_csv(path: Path, rows: list[tuple[str, str]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)

@@ -66,7 +66,7 @@ from sklearn.svm import LinearSVC
 
 from vmeste.triage.text import clean_text, lemmas, stem
 
-__all__ = ["FORMAT_VERSION", "TextClassifier", "splitter"]
+__all__ = ["FORMAT_VERSION", "TextClassifier", "remember_embeddings", "splitter"]
 
 FORMAT_VERSION = 4
 # Files of these formats load too: format 2 is format 3 without the clock (no times), format 3
@@ -185,9 +185,7 @@ def _embed(texts: Sequence[str], chars: int = 0, encoder: str = "e5") -> np.ndar
     grows with the tokens; on the Kursk appeals the first 300 characters route as well as the
     whole text).
     """
-    cleaned = [clean_text(text) for text in texts]
-    if chars > 0:
-        cleaned = [text[:chars] for text in cleaned]
+    cleaned = _cleaned(texts, chars)
     keys = [(encoder, chars, text) for text in cleaned]
     found: dict[int, np.ndarray] = {}
     with _cache_lock:
@@ -211,6 +209,31 @@ def _embed(texts: Sequence[str], chars: int = 0, encoder: str = "e5") -> np.ndar
     if not keys:
         return np.zeros((0, 0), dtype=np.float32)
     return np.vstack([found[i] for i in range(len(keys))]).astype(np.float32)
+
+
+def _cleaned(texts: Sequence[str], chars: int) -> list[str]:
+    cleaned = [clean_text(text) for text in texts]
+    return [text[:chars] for text in cleaned] if chars > 0 else cleaned
+
+
+def remember_embeddings(
+    texts: Sequence[str],
+    vectors: np.ndarray,
+    chars: int = DEFAULTS["embed_chars"],
+    encoder: str = DEFAULTS["encoder"],
+) -> None:
+    """Keep ``vectors``, what ``_embed(texts, chars, encoder)`` returned in another process, in
+    this process's cache, so that the fits here (and in processes forked from here) do not
+    embed the same texts again. Encoding is most of a cross-validation's time (~85 ms a text
+    on one core): the quality tests embed the file once, on both cores, for three targets."""
+    if len(vectors) != len(texts):
+        raise ValueError(f"{len(texts)} texts but {len(vectors)} vectors")
+    with _cache_lock:
+        for text, vector in zip(_cleaned(texts, chars), vectors, strict=True):
+            _cache[(encoder, chars, text)] = np.asarray(vector, dtype=np.float32)
+            _cache.move_to_end((encoder, chars, text))
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
 
 
 def splitter(labels: Sequence[str], folds: int, seed: int) -> Any:
