@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
+# Processes of the test suite (pytest-xdist): one per core of the machines it runs on.
+WORKERS ?= 2
 export PYTHONDONTWRITEBYTECODE := 1
 BENCH_SCALE ?= small
 
@@ -45,11 +47,11 @@ browser-deps: ## Install Debian's Chromium for the browser tests (needs root or 
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: $(STAMP) browser-deps gettext-deps ## Run the whole suite on DATABASE_URL (SQLite when unset)
-	$(BIN)/pytest
+test: $(STAMP) browser-deps gettext-deps ## Run the whole suite on DATABASE_URL (SQLite when unset), in $(WORKERS) processes
+	$(BIN)/pytest -n $(WORKERS)
 
 test-fast: $(STAMP) ## Run the suite without the browser tests
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -n $(WORKERS) -m "not browser"
 
 lint: $(STAMP) ## ruff, ruff format --check, mypy, makemigrations --check, OpenAPI drift
 	$(BIN)/ruff check src tests

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,17 @@ from tests import guards
 from tests.factories import DistrictFactory, OrganizationFactory, RoleFactory, UserFactory
 from vmeste.accounts.models import Role, User
 from vmeste.organizations.models import Organization
+
+
+def pytest_configure(config: Any) -> None:
+    """The suite runs in two processes (``-n 2`` of pytest-xdist, pyproject.toml), which must
+    collect the same test ids; ids made of sets list the members in hash order, so the
+    processes share one hash seed. Set here, before the processes start."""
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    # Schemathesis' cases are items of one test function: a mode that hands out whole modules
+    # or groups runs one case of the 66 and says nothing of the rest.
+    if getattr(config.option, "dist", "no") not in ("no", "load"):
+        raise pytest.UsageError("run the suite with -n N alone (the default --dist load)")
 
 
 @pytest.fixture(autouse=True)
