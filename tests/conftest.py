@@ -15,7 +15,7 @@ from vmeste.organizations.models import Organization
 
 
 def pytest_configure(config: Any) -> None:
-    """The suite runs in two processes (``-n 2`` of pytest-xdist, pyproject.toml), which must
+    """`make test` runs the suite in two processes (``-n 2`` of pytest-xdist), which must
     collect the same test ids; ids made of sets list the members in hash order, so the
     processes share one hash seed. Set here, before the processes start."""
     os.environ.setdefault("PYTHONHASHSEED", "0")

@@ -170,7 +170,7 @@ def test_remembered_embeddings_are_not_encoded_again(monkeypatch) -> None:
     texts = ["Яма на <b>дороге</b> у школы", "Не горят фонари во дворе"]
     vectors = classifier_module._embed(texts, 300)
     monkeypatch.setattr(classifier_module, "_cache", classifier_module.OrderedDict())
-    classifier_module.remember_embeddings(texts, vectors[::-1] * 1, chars=300)
+    classifier_module.remember_embeddings(texts, vectors[::-1].copy(), chars=300)
 
     def refuse(encoder: str, texts: list[str]) -> np.ndarray:
         raise AssertionError(f"encoded again: {texts}")
