@@ -357,3 +357,54 @@ def test_training_gives_the_models_the_embeddings_as_the_setting_says(
         model = learning.current(target)
         assert model is not None and model.params["embeddings"] is embeddings
         assert (model._embed_model is not None) is embeddings
+
+
+def test_a_retraining_encodes_only_the_new_texts_and_keeps_only_the_current_ones(
+    tmp_path, settings, categories, monkeypatch, caplog
+):
+    """The vectors of a training are kept beside the model files: the next training encodes
+    only the texts it has not seen, and the file holds the current training texts alone (a
+    text that left the training leaves the file). A broken file is encoded anew."""
+    import numpy as np
+
+    from vmeste.triage import classifier
+
+    settings.VMESTE_MODEL_DIR = tmp_path
+    encoded: list[str] = []
+    encode = classifier._encode
+
+    def counting(encoder: str, texts: list[str]) -> np.ndarray:
+        encoded.extend(texts)
+        return encode(encoder, texts)
+
+    monkeypatch.setattr(classifier, "_encode", counting)
+    old = [f"крыша течёт, дом {i}" for i in range(10)] + [
+        f"билет не купить, {i}" for i in range(10)
+    ]
+    labels = ["building"] * 10 + ["tickets"] * 10
+    kept = tmp_path / "embeddings-category.npz"
+
+    def train(texts: list[str]) -> None:
+        # A fresh process: nothing in memory, only the file.
+        monkeypatch.setattr(classifier, "_cache", classifier.OrderedDict())
+        encoded.clear()
+        learning.train("category", extra=Labelled(texts, labels), directory=tmp_path)
+
+    train(old)
+    assert len(encoded) == 20 and kept.is_file()
+    new = [*old[:19], "билет на концерт не пришёл"]
+    train(new)
+    assert encoded == ["билет на концерт не пришёл"]  # the label names are not embedded
+    with np.load(kept) as data:
+        assert len(data["keys"]) == len(data["vectors"]) == 20
+        assert np.allclose(data["vectors"], classifier._embed(new, 300))
+    # The text that left is not in the file: training on it again encodes it.
+    train(old)
+    assert encoded == [old[19]]
+
+    kept.write_bytes(b"not a numpy file")
+    with caplog.at_level("WARNING", logger="vmeste.triage.classifier"):
+        train(old)
+    assert len(encoded) == 20 and "cannot be read" in caplog.text
+    with np.load(kept) as data:
+        assert len(data["keys"]) == 20

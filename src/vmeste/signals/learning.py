@@ -23,7 +23,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from vmeste.triage.classifier import TextClassifier
+from vmeste.triage.classifier import TextClassifier, embeddings_kept
 from vmeste.triage.evaluate import Labelled
 
 log = logging.getLogger(__name__)
@@ -109,11 +109,15 @@ def train(
         times = None
     if len(texts) < MIN_EXAMPLES or len(set(labels)) < 2:
         return TrainingReport(target, len(texts), len(set(labels)), None, "")
+    folder = directory or model_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    if settings.VMESTE_TRIAGE_EMBEDDINGS:
+        # The vectors of the last training are read, the new texts' encoded, and the fit
+        # below finds them all in the cache (embeddings_kept).
+        embeddings_kept(folder / f"embeddings-{target}.npz", texts)
     model = TextClassifier(embeddings=settings.VMESTE_TRIAGE_EMBEDDINGS).fit(
         texts, labels, times, names=label_names(target)
     )
-    folder = directory or model_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{target}-{time.strftime('%Y%m%dT%H%M%S')}.joblib"
     temporary = path.with_suffix(".tmp")
     model.dump(temporary)
