@@ -43,6 +43,7 @@ import hashlib
 import json
 import logging
 import math
+import os
 import re
 import threading
 import time
@@ -272,7 +273,7 @@ def embeddings_kept(
     except (OSError, ValueError, KeyError, IndexError, EOFError) as error:
         log.warning("the kept embeddings %s cannot be read (%s); encoding anew", path, error)
     vectors = _embed(texts, chars, encoder)
-    temporary = path.with_name(path.name + ".tmp")
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # two trainings at once
     with temporary.open("wb") as handle:
         np.savez(handle, keys=np.array(keys, dtype="U64"), vectors=vectors)
     temporary.replace(path)
