@@ -15,6 +15,7 @@ folds show that it helps. A new signal is suggested as the latest examples were 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -119,7 +120,7 @@ def train(
         texts, labels, times, names=label_names(target)
     )
     path = folder / f"{target}-{time.strftime('%Y%m%dT%H%M%S')}.joblib"
-    temporary = path.with_suffix(".tmp")
+    temporary = path.with_name(f"{path.stem}.{os.getpid()}.tmp")  # two trainings at once
     model.dump(temporary)
     # Readers never see half a file: the name appears only when the file is complete.
     temporary.replace(path)
