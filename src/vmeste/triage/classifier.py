@@ -204,15 +204,21 @@ def _embed(texts: Sequence[str], chars: int = 0, encoder: str = "e5") -> np.ndar
         vectors = _encode(encoder, [cleaned[i] for i in part])
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         vectors = vectors / np.maximum(norms, 1e-9)
-        with _cache_lock:
-            for i, vector in zip(part, vectors, strict=True):
-                found[i] = vector
-                _cache[keys[i]] = vector
-            while len(_cache) > _CACHE_SIZE:
-                _cache.popitem(last=False)
+        found.update(zip(part, vectors, strict=True))
+        _keep([keys[i] for i in part], vectors)
     if not keys:
         return np.zeros((0, 0), dtype=np.float32)
     return np.vstack([found[i] for i in range(len(keys))]).astype(np.float32)
+
+
+def _keep(keys: Sequence[tuple[str, int, str]], vectors: Sequence[np.ndarray]) -> None:
+    """Put vectors in the cache as the newest, dropping the oldest beyond ``_CACHE_SIZE``."""
+    with _cache_lock:
+        for key, vector in zip(keys, vectors, strict=True):
+            _cache[key] = vector
+            _cache.move_to_end(key)
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
 
 
 def _cleaned(texts: Sequence[str], chars: int) -> list[str]:
@@ -232,12 +238,8 @@ def remember_embeddings(
     on one core): the quality tests embed the file once, on both cores, for three targets."""
     if len(vectors) != len(texts):
         raise ValueError(f"{len(texts)} texts but {len(vectors)} vectors")
-    with _cache_lock:
-        for text, vector in zip(_cleaned(texts, chars), vectors, strict=True):
-            _cache[(encoder, chars, text)] = np.asarray(vector, dtype=np.float32)
-            _cache.move_to_end((encoder, chars, text))
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
+    keys = [(encoder, chars, text) for text in _cleaned(texts, chars)]
+    _keep(keys, [np.asarray(vector, dtype=np.float32) for vector in vectors])
 
 
 def embeddings_kept(
