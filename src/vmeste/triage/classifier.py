@@ -48,6 +48,7 @@ import re
 import threading
 import time
 import warnings
+import zipfile
 from collections import Counter, OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -272,7 +273,7 @@ def embeddings_kept(
             )
     except FileNotFoundError:
         pass
-    except (OSError, ValueError, KeyError, IndexError, EOFError) as error:
+    except (OSError, ValueError, KeyError, IndexError, EOFError, zipfile.BadZipFile) as error:
         log.warning("the kept embeddings %s cannot be read (%s); encoding anew", path, error)
     vectors = _embed(texts, chars, encoder)
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # two trainings at once
