@@ -31,12 +31,15 @@ DATA = (
 # guarding regressions. The file's ``id`` is the appeals' registration number, the only trace of
 # when they were made: who answers changed over time, so the executor model weighs it.
 GOALS = {"executor": (0.60, 0.85), "category": (0.62, None), "group": (0.85, None)}
-REACHED = {"executor": (0.60, 0.80), "category": (0.59, 0.75), "group": (0.81, 0.95)}
+REACHED = {"executor": (0.60, 0.80), "category": (0.59, 0.75), "group": (0.82, 0.95)}
 # Whether every fold's model chose to weigh the times: they carry the executor, not the topic.
 TIMED = {"executor": "5/5", "category": "0/5", "group": "0/5"}
 # Whether the folds' models learned a label as several classes: the numbered topic groups each
 # gather several kinds of appeal; a category or an executor is one kind.
 CUT = {"executor": "0/5", "category": "0/5", "group": "5/5"}
+# The topic group is learned with the categories inside it (``--finer-column category``): the
+# file gives every appeal's category, and each category lies in one group.
+FINER = {"group": "category"}
 
 
 def _one_thread() -> None:
@@ -48,8 +51,10 @@ def _one_thread() -> None:
 
 
 def _cv(column: str) -> dict[str, float]:
-    data = read_csv(DATA, "text", column, "id")
-    return cross_validate(data.texts, data.labels, folds=5, seed=0, times=data.times)
+    data = read_csv(DATA, "text", column, "id", finer_column=FINER.get(column))
+    return cross_validate(
+        data.texts, data.labels, folds=5, seed=0, times=data.times, finer=data.finer
+    )
 
 
 def _vectors(texts: list[str]) -> np.ndarray:
@@ -57,7 +62,9 @@ def _vectors(texts: list[str]) -> np.ndarray:
 
 
 def _measure() -> dict[str, dict[str, float]]:
-    columns = list(GOALS)
+    # The group first: it fits a category model beside its own, so it takes as long as the
+    # other two on the other core.
+    columns = sorted(GOALS, key=lambda column: column != "group")
     # The three targets share the texts, and embedding them is most of the work (~2 minutes a
     # core): they are embedded once, half on each core, and the folds' processes are forked
     # from here with the vectors in the cache. The results are the same as without it.

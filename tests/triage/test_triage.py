@@ -189,6 +189,13 @@ def _write_csv(path: Path, rows: list[tuple[str, str]]) -> None:
             writer.writerow([number, text, label])
 
 
+def _eval_json(**options: object) -> dict:
+    """What ``vmeste triage-eval`` prints with these options, read back."""
+    out = StringIO()
+    call_command("triage_eval", stdout=out, **options)
+    return json.loads(out.getvalue())
+
+
 def test_read_csv_skips_rows_without_label(tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
     _write_csv(path, [*SAMPLES[:3], ("без метки", "")])
@@ -347,19 +354,8 @@ def test_command_weighs_a_time_column_and_explains_a_bad_one(tmp_path: Path) -> 
     _write_timed_csv(
         path, [(t, lab, str(m)) for t, lab, m in zip(texts, labels, times, strict=True)]
     )
-    out = StringIO()
-    call_command(
-        "triage_eval",
-        train=str(path),
-        label_column="executor",
-        time_column="created",
-        cv=4,
-        stdout=out,
-    )
-    timed = json.loads(out.getvalue())
-    out = StringIO()
-    call_command("triage_eval", train=str(path), label_column="executor", cv=4, stdout=out)
-    blind = json.loads(out.getvalue())
+    timed = _eval_json(train=str(path), label_column="executor", time_column="created", cv=4)
+    blind = _eval_json(train=str(path), label_column="executor", cv=4)
     assert timed["time"] == "4/4"
     assert "time" not in blind
     assert timed["top1"] > blind["top1"]
@@ -635,21 +631,22 @@ def _crossed(n: int, seed: int) -> tuple[list[str], list[str]]:
     return texts, labels
 
 
+def _accuracy(model: TextClassifier, texts: list[str], truth: list[str]) -> float:
+    guesses = [ranked[0][0] for ranked in model.top(texts)]
+    return float(np.mean([guess == t for guess, t in zip(guesses, truth, strict=True)]))
+
+
 def test_a_label_of_several_kinds_of_text_is_learned_as_several_classes(tmp_path: Path) -> None:
     texts, labels = _crossed(240, seed=0)
     fresh, truth = _crossed(80, seed=1)
-
-    def accuracy(model: TextClassifier) -> float:
-        guesses = [ranked[0][0] for ranked in model.top(fresh)]
-        return float(np.mean([guess == t for guess, t in zip(guesses, truth, strict=True)]))
 
     # Without the nearest neighbours, which draw any boundary from close enough examples.
     whole = TextClassifier(subclasses=0, neighbours=0).fit(texts, labels)
     cut = TextClassifier(subclasses=50, neighbours=0).fit(texts, labels)
     assert whole.cut_labels == 0
     assert cut.cut_labels == 2 and len(cut.labels) == 2  # the inner folds kept the cut
-    assert accuracy(whole) < 0.75
-    assert accuracy(cut) > 0.9
+    assert _accuracy(whole, fresh, truth) < 0.75
+    assert _accuracy(cut, fresh, truth) > 0.9
     ranked = cut.top(fresh[:5], k=3)
     assert all({name for name, _ in row} <= {"0", "3"} and len(row) == 2 for row in ranked)
     assert all(abs(sum(p for _, p in row) - 1) < 0.01 for row in ranked)
@@ -797,3 +794,96 @@ def test_command_without_embeddings_never_calls_the_encoder(tmp_path: Path, monk
         assert json.loads(out.getvalue())["n"] in {len(SAMPLES), 5}
     with pytest.raises(AssertionError, match="the encoder was called"):
         call_command("triage_eval", train=str(train), label_column="executor", cv=4)
+
+
+# --- finer labels -----------------------------------------------------------------------------
+
+
+def _kinds(texts: list[str]) -> list[str]:
+    """The kind of each crossed text (see _crossed): its subject and its place."""
+    kinds = []
+    for text in texts:
+        subject = "снег" if any(word in text for word in SNOW) else "свет"
+        place = "двор" if any(where in text for where in YARD) else "улица"
+        kinds.append(f"{subject}, {place}")
+    return kinds
+
+
+def test_finer_labels_teach_a_label_of_several_kinds(tmp_path: Path) -> None:
+    texts, labels = _crossed(240, seed=0)
+    fresh, truth = _crossed(80, seed=1)
+
+    # Neither the clusters nor the neighbours: only the finer labels can draw the XOR.
+    params = {"subclasses": 0, "neighbours": 0}
+    whole = TextClassifier(**params).fit(texts, labels)
+    finer = TextClassifier(**params).fit(texts, labels, finer=_kinds(texts))
+    assert _accuracy(whole, fresh, truth) < 0.75
+    assert _accuracy(finer, fresh, truth) > 0.9
+    assert finer._finer is not None and len(finer._finer.labels) == 4
+    assert finer.labels == whole.labels == ["0", "3"]  # still suggests the labels, not kinds
+    # A label's probability is the geometric mean of the two models', normalised.
+    batch = finer._batch(fresh[:5])
+    inner = finer._finer._probabilities(batch)
+    pooled = np.zeros((5, 2))
+    for column, label in enumerate(finer._finer_of):
+        pooled[:, label] += inner[:, column]
+    own = finer._finer
+    try:
+        finer._finer = None
+        alone = finer._probabilities(batch)
+    finally:
+        finer._finer = own
+    expected = np.sqrt(alone * pooled)
+    expected /= expected.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(finer._probabilities(batch), expected, rtol=1e-6)
+    assert all(abs(sum(p for _, p in row) - 1) < 0.01 for row in finer.top(fresh[:5]))
+    finer.dump(tmp_path / "finer.joblib")
+    assert TextClassifier.load(tmp_path / "finer.joblib").top(fresh) == finer.top(fresh)
+
+
+def test_finer_labels_are_kept_apart_per_label_and_missing_ones_are_the_label() -> None:
+    texts = TEXTS * 2
+    labels = LABELS * 2
+    # The same finer name under two labels, and texts without one.
+    finer = ["ремонт" if label != HEALTH else "" for label in labels]
+    model = TextClassifier().fit(texts, labels, finer=finer)
+    assert model._finer is not None
+    assert sorted(model._finer._names) == sorted([HEALTH, "ремонт", "ремонт"])
+    assert sorted(model.labels[i] for i in model._finer_of) == sorted([ROADS, LIGHT, HEALTH])
+    assert model.top(["Очередь к терапевту в поликлинике"])[0][0][0] == HEALTH
+    with pytest.raises(ValueError, match="finer"):
+        TextClassifier().fit(texts, labels, finer=finer[:-1])
+
+
+def test_a_model_file_without_finer_labels_still_loads(tmp_path: Path) -> None:
+    model = TextClassifier().fit(TEXTS, LABELS)
+    del model._finer, model._finer_of  # as pickled before finer labels existed: no attribute
+    path = tmp_path / "old.joblib"
+    model.dump(path)
+    loaded = TextClassifier.load(path)
+    assert "_finer" in loaded.__dict__ and loaded._finer is None
+    assert loaded.top(["Яма на дороге"])[0][0][0] == ROADS
+
+
+def _write_finer_csv(path: Path, texts: list[str], labels: list[str], kinds: list[str]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "group", "category"])
+        writer.writerows(zip(texts, labels, kinds, strict=True))
+
+
+@translation.override("en")
+def test_command_learns_a_finer_column(tmp_path: Path) -> None:
+    texts, labels = _crossed(120, seed=0)
+    train, test = tmp_path / "train.csv", tmp_path / "test.csv"
+    _write_finer_csv(train, texts, labels, _kinds(texts))
+    fresh, truth = _crossed(40, seed=1)
+    _write_finer_csv(test, fresh, truth, [""] * len(fresh))  # the test file needs none
+    result = _eval_json(train=str(train), label_column="group", finer_column="category", cv=3)
+    assert result["finer"] == "category" and result["n"] == 120
+    held_out = _eval_json(
+        train=str(train), test=str(test), label_column="group", finer_column="category"
+    )
+    assert held_out["n"] == 40 and held_out["finer"] == "category"
+    with pytest.raises(CommandError, match="no column topic"):
+        call_command("triage_eval", train=str(train), label_column="group", finer_column="topic")

@@ -691,6 +691,10 @@ class TextClassifier:
 
     version: str
     labels: list[str]
+    # A model of finer labels nested in these (see fit's ``finer``), and per finer label the
+    # index of its label; files trained without one (all before 2026-12-04) load with None.
+    _finer: TextClassifier | None = None
+    _finer_of: np.ndarray | None = None
 
     def __init__(self, **params: Any) -> None:
         unknown = set(params) - set(DEFAULTS)
@@ -721,9 +725,7 @@ class TextClassifier:
         the slowest part of prediction, and the meta model may have given it no weight.
         """
         if embed is None:
-            embed = self._embed_model is not None or (
-                self.params["embeddings"] and float(self.params["embed_weight"]) > 0
-            )
+            embed = self._wants_embeddings()
         emb = None
         if self.params["embeddings"] and embed:
             emb = _embed(texts, int(self.params["embed_chars"]), str(self.params["encoder"]))
@@ -735,6 +737,15 @@ class TextClassifier:
             moments = np.array([np.nan if t is None else float(t) for t in times])
             moments[~np.isfinite(moments)] = np.nan  # an infinite moment is no moment
         return _Batch(self._lemmas(texts), raw, emb, moments)
+
+    def _wants_embeddings(self) -> bool:
+        """Whether prediction needs the texts' embeddings: the embedding model or the linear
+        model uses them, here or in the model of finer labels."""
+        if self._embed_model is not None:
+            return True
+        if self.params["embeddings"] and float(self.params["embed_weight"]) > 0:
+            return True
+        return self._finer is not None and self._finer._wants_embeddings()
 
     def _lemmas(self, texts: Sequence[str]) -> list[list[str]]:
         """Lemmas per text, plus a marker token when the raw text was HTML.
@@ -838,6 +849,7 @@ class TextClassifier:
         labels: Sequence[str],
         times: Sequence[float | None] | None = None,
         names: Mapping[str, str] | None = None,
+        finer: Sequence[str | None] | None = None,
     ) -> TextClassifier:
         """Learn from parallel texts and labels; every derived vocabulary comes from these only.
 
@@ -848,9 +860,20 @@ class TextClassifier:
         ``names`` (optional) gives a label's readable name when the label is a code (the
         platform's labels are slugs): the gazetteer, the label words and the name examples are
         read from the name. A label without one is its own name.
+
+        ``finer`` (optional) gives each text a finer label that lies within its label: the
+        category of a topic group. A second model learns the finer labels (their names are
+        its label words and name examples), and a label's probability is the geometric mean
+        of this model's and the finer model's summed over the label's finer labels. A topic
+        group gathers many kinds of appeal, and the finer model draws a boundary around each
+        kind, with the words of its name; the two models err on different texts. A text
+        without a finer label is one finer label of its own with its label; a finer label
+        found under two labels is two finer labels, one for each.
         """
         if len(texts) != len(labels):
             raise ValueError("texts and labels differ in length")
+        if finer is not None and len(finer) != len(texts):
+            raise ValueError("texts and finer labels differ in length")
         if not texts:
             raise ValueError("cannot fit on no texts")
         p = self.params
@@ -861,6 +884,7 @@ class TextClassifier:
         y = np.array([position[label] for label in labels])
         self._embed_model = None
         self._clock = None
+        self._finer = self._finer_of = None
         self.__dict__.pop("_word_names_cache", None)  # of the vocabulary fitted before, if any
         batch = self._batch(texts, embed=True, times=times)
         docs = batch.docs
@@ -964,11 +988,35 @@ class TextClassifier:
             self._meta = np.zeros(len(_META_NAMES) + len(_BY_COUNT) * len(_COUNT_BINS))
             self._meta[: len(_META_NAMES)] = [3.0, mix, mix, 0.5, 1.0, 1.0, 1.0, 0.3, 0.0]
 
+        if finer is not None:
+            self._fit_finer(texts, labels, times, finer)
         digest = hashlib.sha256(
             json.dumps([self.labels, p], sort_keys=True, default=str).encode()
         ).hexdigest()
         self.version = f"{p['name']}-{time.strftime('%Y%m%dT%H%M%S')}-{digest[:8]}"
         return self
+
+    def _fit_finer(
+        self,
+        texts: Sequence[str],
+        labels: list[str],
+        times: Sequence[float | None] | None,
+        finer: Sequence[str | None],
+    ) -> None:
+        """The model of the finer labels (see :meth:`fit`), with this one's parameters."""
+        keys: dict[tuple[str, str], str] = {}
+        for label, value in zip(labels, finer, strict=True):
+            keys.setdefault((label, str(value or "").strip()), str(len(keys)))
+        codes = [
+            keys[label, str(value or "").strip()]
+            for label, value in zip(labels, finer, strict=True)
+        ]
+        names = {code: value or label for (label, value), code in keys.items()}
+        model = TextClassifier(**self.params).fit(texts, codes, times, names)
+        position = {label: i for i, label in enumerate(self.labels)}
+        of_code = {code: position[label] for (label, _value), code in keys.items()}
+        self._finer = model
+        self._finer_of = np.array([of_code[code] for code in model.labels])
 
     def _with_time(
         self,
@@ -1249,7 +1297,14 @@ class TextClassifier:
         logits = self._meta_features(batch.docs, base).astype(np.float64) @ self._meta
         logits -= logits.max(axis=1, keepdims=True)
         probs = np.exp(logits)
-        return self._to_labels(np.asarray(probs / probs.sum(axis=1, keepdims=True)))
+        probs = self._to_labels(np.asarray(probs / probs.sum(axis=1, keepdims=True)))
+        if self._finer is None or self._finer_of is None:
+            return probs
+        finer = self._finer._probabilities(batch)
+        pooled = np.zeros_like(probs)
+        np.add.at(pooled.T, self._finer_of, finer.T)  # each label, its finer labels' sum
+        mean = np.sqrt(np.maximum(probs, 1e-12) * np.maximum(pooled, 1e-12))
+        return np.asarray(mean / mean.sum(axis=1, keepdims=True))
 
     def top(
         self, texts: Sequence[str], k: int = 3, times: Sequence[float | None] | None = None
@@ -1405,6 +1460,8 @@ class TextClassifier:
             raise ValueError(f"{path} does not hold a {cls.__name__}")
         model.__dict__.setdefault("_clock", None)  # format 2: trained before times existed
         model.__dict__.setdefault("_count_bin", None)  # format 3: one meta weight per input
+        model.__dict__.setdefault("_finer", None)  # trained without finer labels
+        model.__dict__.setdefault("_finer_of", None)
         # Trained before labels could be cut into classes: one class per label.
         model.__dict__.setdefault("_label_of", np.arange(len(model.labels)))
         # Trained before e5: its embedding model, if any, was fitted on USE's vectors.

@@ -23,12 +23,20 @@ def read_labelled(
     time_column: str | None = None,
     *,
     dates_only: bool = False,
+    finer_column: str | None = None,
 ) -> Labelled:
     """:func:`read_csv`, with a missing file or column, a non-UTF-8 file or a bad time told."""
     if not Path(path).is_file():
         raise CommandError(_("No such file: %(path)s") % {"path": path})
     try:
-        return read_csv(path, text_column, label_column, time_column, dates_only=dates_only)
+        return read_csv(
+            path,
+            text_column,
+            label_column,
+            time_column,
+            dates_only=dates_only,
+            finer_column=finer_column,
+        )
     except KeyError as error:
         raise CommandError(
             _("%(path)s has no column %(column)s") % {"path": path, "column": error.args[0]}

@@ -24,11 +24,13 @@ __all__ = ["BadTime", "Labelled", "cross_validate", "evaluate", "read_csv"]
 
 @dataclass
 class Labelled:
-    """Parallel texts and labels, and when each text was written (``None`` when not known)."""
+    """Parallel texts and labels, when each text was written (``None`` when not known) and
+    the finer label of each (``""`` when not known), where asked for."""
 
     texts: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     times: list[float | None] | None = None
+    finer: list[str] | None = None
 
 
 class BadTime(ValueError):
@@ -68,8 +70,10 @@ def read_csv(
     time_column: str | None = None,
     *,
     dates_only: bool = False,
+    finer_column: str | None = None,
 ) -> Labelled:
-    """Texts, labels (and times) of a CSV with a header; rows with an empty label are skipped.
+    """Texts, labels (and times, and finer labels) of a CSV with a header; rows with an empty
+    label are skipped.
 
     A time is a number that grows with time (an appeal's sequence number, days) or an ISO date
     (days since 1970); ``dates_only`` accepts dates only, for data joined with the platform's own
@@ -77,11 +81,11 @@ def read_csv(
     the column when the header lacks one, :class:`BadTime` for a bad time, UnicodeDecodeError for
     a file that is not UTF-8.
     """
-    data = Labelled(times=[] if time_column else None)
+    data = Labelled(times=[] if time_column else None, finer=[] if finer_column else None)
     with Path(path).open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         header = reader.fieldnames or []
-        for column in (text_column, label_column, time_column):
+        for column in (text_column, label_column, time_column, finer_column):
             if column and column not in header:
                 raise KeyError(column)
         for line, row in enumerate(reader, start=2):
@@ -90,6 +94,8 @@ def read_csv(
                 continue
             data.texts.append(row.get(text_column) or "")
             data.labels.append(label)
+            if finer_column and data.finer is not None:
+                data.finer.append((row.get(finer_column) or "").strip())
             if time_column and data.times is not None:
                 cell = row.get(time_column)
                 try:
@@ -131,10 +137,15 @@ def evaluate(
     *,
     train_times: Sequence[float | None] | None = None,
     test_times: Sequence[float | None] | None = None,
+    train_finer: Sequence[str | None] | None = None,
     **params: Any,
 ) -> dict[str, Any]:
-    """Fit on the training pair, score top-1, top-3 and macro-F1 on the test pair."""
-    model = TextClassifier(**params).fit(train_texts, train_labels, train_times)
+    """Fit on the training pair, score top-1, top-3 and macro-F1 on the test pair.
+
+    ``train_finer``: the training texts' finer labels (see :meth:`TextClassifier.fit`); the
+    test texts need none.
+    """
+    model = TextClassifier(**params).fit(train_texts, train_labels, train_times, finer=train_finer)
     predictions = model.top(test_texts, k=3, times=test_times)
     top1, hits1, hits3 = _scores(predictions, test_labels)
     result = _summary(len(test_texts), hits1, hits3, test_labels, top1)
@@ -151,9 +162,12 @@ def cross_validate(
     folds: int = 5,
     seed: int = 0,
     times: Sequence[float | None] | None = None,
+    finer: Sequence[str | None] | None = None,
     **params: Any,
 ) -> dict[str, Any]:
     """K-fold CV: each fold fits a fresh model on the rest; metrics over all held-out texts.
+
+    ``finer``: each text's finer label, which a fold's model learns from its training part.
 
     Folds are stratified when the label counts allow (see :func:`~.classifier.splitter`).
     ``"time"`` in the result is how many of the folds' models chose to weigh the times, ``"cut"``
@@ -170,6 +184,7 @@ def cross_validate(
             [texts[i] for i in train],
             [labels[i] for i in train],
             None if times is None else [times[i] for i in train],
+            finer=None if finer is None else [finer[i] for i in train],
         )
         timed += model.uses_time
         cut += model.cut_labels > 0
