@@ -48,7 +48,7 @@ browser-deps: ## Install Debian's Chromium for the browser tests (needs root or 
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 test: $(STAMP) browser-deps gettext-deps ## Run the whole suite on DATABASE_URL (SQLite when unset), in $(WORKERS) processes
-	$(BIN)/pytest -n $(WORKERS)
+	$(BIN)/pytest -n $(WORKERS) $(PYTEST_ARGS)
 
 test-fast: $(STAMP) ## Run the suite without the browser tests
 	$(BIN)/pytest -n $(WORKERS) -m "not browser"

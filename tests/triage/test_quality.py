@@ -21,6 +21,9 @@ from vmeste.triage import classifier
 from vmeste.triage.classifier import DEFAULTS, remember_embeddings
 from vmeste.triage.evaluate import cross_validate, read_csv
 
+# No database: the figures are the same on SQLite and PostgreSQL, and CI measures them once.
+pytestmark = pytest.mark.quality
+
 DATA = (
     Path(__file__).resolve().parents[2].parent / "shared" / "data" / "kursk-appeals" / "train.csv"
 )
