@@ -853,6 +853,13 @@ def test_finer_labels_are_kept_apart_per_label_and_missing_ones_are_the_label() 
     assert model.top(["Очередь к терапевту в поликлинике"])[0][0][0] == HEALTH
     with pytest.raises(ValueError, match="finer"):
         TextClassifier().fit(texts, labels, finer=finer[:-1])
+    # A label given as a code is read through its name there too.
+    slug = {label: f"org-{i}" for i, label in enumerate(sorted(set(LABELS)))}
+    codes, names = [slug[label] for label in labels], {code: lb for lb, code in slug.items()}
+    coded = TextClassifier().fit(texts, codes, names=names, finer=finer)
+    assert coded._finer is not None and HEALTH in coded._finer._names
+    plain = TextClassifier().fit(texts, codes, names=names)
+    assert coded.version.rsplit("-", 1)[1] != plain.version.rsplit("-", 1)[1]  # the digest
 
 
 def test_a_model_file_without_finer_labels_still_loads(tmp_path: Path) -> None:

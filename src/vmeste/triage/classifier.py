@@ -990,8 +990,9 @@ class TextClassifier:
 
         if finer is not None:
             self._fit_finer(texts, labels, times, finer)
+        learned = [self.labels, p, self._finer._names if self._finer is not None else None]
         digest = hashlib.sha256(
-            json.dumps([self.labels, p], sort_keys=True, default=str).encode()
+            json.dumps(learned, sort_keys=True, default=str).encode()
         ).hexdigest()
         self.version = f"{p['name']}-{time.strftime('%Y%m%dT%H%M%S')}-{digest[:8]}"
         return self
@@ -1011,9 +1012,12 @@ class TextClassifier:
             keys[label, str(value or "").strip()]
             for label, value in zip(labels, finer, strict=True)
         ]
-        names = {code: value or label for (label, value), code in keys.items()}
-        model = TextClassifier(**self.params).fit(texts, codes, times, names)
         position = {label: i for i, label in enumerate(self.labels)}
+        # A text without a finer label is its label, read through the label's name.
+        names = {
+            code: value or self._names[position[label]] for (label, value), code in keys.items()
+        }
+        model = TextClassifier(**self.params).fit(texts, codes, times, names)
         of_code = {code: position[label] for (label, _value), code in keys.items()}
         self._finer = model
         self._finer_of = np.array([of_code[code] for code in model.labels])
