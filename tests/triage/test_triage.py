@@ -880,7 +880,17 @@ def _write_finer_csv(path: Path, texts: list[str], labels: list[str], kinds: lis
 
 
 @translation.override("en")
-def test_command_learns_a_finer_column(tmp_path: Path) -> None:
+def test_command_learns_a_finer_column(tmp_path: Path, monkeypatch) -> None:
+    # On these texts the nearest neighbours draw the XOR alone, so what the command hands to
+    # the models is what is checked: every fit gets its training texts' finer labels.
+    given: list[list[str]] = []
+    fit_finer = TextClassifier._fit_finer
+
+    def spy(self, texts, labels, times, finer):  # type: ignore[no-untyped-def]
+        given.append(list(finer))
+        return fit_finer(self, texts, labels, times, finer)
+
+    monkeypatch.setattr(TextClassifier, "_fit_finer", spy)
     texts, labels = _crossed(120, seed=0)
     train, test = tmp_path / "train.csv", tmp_path / "test.csv"
     _write_finer_csv(train, texts, labels, _kinds(texts))
@@ -888,9 +898,15 @@ def test_command_learns_a_finer_column(tmp_path: Path) -> None:
     _write_finer_csv(test, fresh, truth, [""] * len(fresh))  # the test file needs none
     result = _eval_json(train=str(train), label_column="group", finer_column="category", cv=3)
     assert result["finer"] == "category" and result["n"] == 120
+    assert len(given) == 3 and sorted(kind for fold in given for kind in fold) == sorted(
+        _kinds(texts) * 2
+    )  # 3 folds
     held_out = _eval_json(
         train=str(train), test=str(test), label_column="group", finer_column="category"
     )
     assert held_out["n"] == 40 and held_out["finer"] == "category"
+    assert given[3:] == [_kinds(texts)]  # the training file's, none of the test file's blanks
+    _eval_json(train=str(train), label_column="group", cv=3)
+    assert len(given) == 4  # without the option, no finer model
     with pytest.raises(CommandError, match="no column topic"):
         call_command("triage_eval", train=str(train), label_column="group", finer_column="topic")

@@ -1005,11 +1005,9 @@ class TextClassifier:
         finer: Sequence[str | None],
     ) -> None:
         """The model of the finer labels (see :meth:`fit`), with this one's parameters."""
-        keys: dict[tuple[str, str], str] = {}
-        for label, value in zip(labels, finer, strict=True):
-            keys.setdefault((label, str(value or "").strip()), str(len(keys)))
+        keys: dict[tuple[str, str], str] = {}  # (label, finer value): the finer label's code
         codes = [
-            keys[label, str(value or "").strip()]
+            keys.setdefault((label, str(value or "").strip()), str(len(keys)))
             for label, value in zip(labels, finer, strict=True)
         ]
         position = {label: i for i, label in enumerate(self.labels)}
