@@ -207,8 +207,10 @@ def test_reaction_deadline_is_one_working_day_and_swept(client, vk_source, categ
     assert signal.reaction_due_at.astimezone(MSK).date() == dt.date(2026, 12, 7)  # Monday
     with time_machine.travel(dt.datetime(2026, 12, 7, 20, 0, tzinfo=MSK), tick=False):
         sweep_run(only=["signals.overdue"])
+        within = services.signal_counts()
     signal.refresh_from_db()
     assert signal.overdue_at is None
+    assert (within["waiting"], within["overdue_now"]) == (1, 0)
     with time_machine.travel(dt.datetime(2026, 12, 8, 9, 0, tzinfo=MSK), tick=False):
         sweep_run(only=["signals.overdue"])
         sweep_run(only=["signals.overdue"])
@@ -216,7 +218,7 @@ def test_reaction_deadline_is_one_working_day_and_swept(client, vk_source, categ
     signal.refresh_from_db()
     assert signal.overdue_at is not None
     assert [e.action for e in audit_history(signal)].count("signal.overdue") == 1
-    assert counts["overdue_now"] == 1 and counts["open"] == 1
+    assert counts["overdue_now"] == 1 and counts["open"] == 1 and counts["waiting"] == 0
 
 
 def test_attach_refuses_a_private_appeal(client, vk_source, people, file_appeal, categories):

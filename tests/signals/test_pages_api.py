@@ -64,6 +64,47 @@ def test_card_form_errors_keep_the_input(client, people, signals):
     assert response.status_code == 302
     urgent.refresh_from_db()
     assert urgent.status == Signal.Status.DISMISSED
+    # An answer sent from a second tab after the dismissal: refused with a reason, and the
+    # answer typed there is still on the page to copy.
+    response = client.post(
+        f"/staff/signals/{urgent.pk}/answer/", {"answer-text": "Проводку проверит электрик"}
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Этот сигнал уже разобран." in page
+    assert "Проводку проверит электрик" in page
+    urgent.refresh_from_db()
+    assert urgent.status == Signal.Status.DISMISSED and not urgent.replies.exists()
+
+
+def test_a_private_message_gets_its_photo_from_the_operator(client, people, signals, categories):
+    """A category that asks for a photo: a private message has no public post that keeps it,
+    so the operator attaches the photo from the chat to the appeal."""
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    categories.building.requires_photo = True
+    categories.building.save()
+    client.force_login(people.operator)
+    question = signals[2]  # a private message: no link to a post
+    assert not question.url
+    form = {"appeal-category": categories.building.pk, "appeal-text": "Когда работает музей?"}
+    response = client.post(f"/staff/signals/{question.pk}/appeal/", form)
+    assert response.status_code == 422
+    assert "приложите хотя бы одну фотографию" in response.content.decode()
+    assert 'type="file"' in response.content.decode()
+    image = BytesIO()
+    Image.new("RGB", (40, 30), "red").save(image, "JPEG")
+    photo = SimpleUploadedFile("chat.jpg", image.getvalue(), content_type="image/jpeg")
+    response = client.post(
+        f"/staff/signals/{question.pk}/appeal/", {**form, "appeal-photos": photo}
+    )
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.status == Signal.Status.APPEAL
+    assert question.appeal.photos.count() == 1
 
 
 def test_api_queue_detail_and_actions(client, people, signals, categories, region):
@@ -137,3 +178,25 @@ def test_dashboard_counts_first_reactions(client, people, signals):
     block = page[page.index("Сигналы из социальных сетей") :]
     assert "<strong>3</strong> поступило" in block
     assert "<strong>1</strong> реакция в срок" in block
+    # Received = on time + late + waiting within the deadline + overdue now.
+    assert "<strong>2</strong> ждут, срок не истёк" in block
+
+
+def test_an_answer_the_source_cannot_send_is_not_called_queued(client, people, signals):
+    client.force_login(people.operator)
+    question = signals[2]
+    response = client.post(
+        f"/staff/signals/{question.pk}/answer/",
+        {"answer-text": "Музей работает с 10 до 18, кроме понедельника."},
+        follow=True,
+    )
+    assert "Ответ поставлен в очередь на отправку." in response.content.decode()
+    question.source.access_token = ""
+    question.source.save()
+    thanks = signals[1]
+    response = client.post(
+        f"/staff/signals/{thanks.pk}/answer/", {"answer-text": "Спасибо, что пришли!"}, follow=True
+    )
+    page = response.content.decode()
+    assert "Ответ сохранён. Не отправлен: у источника нет токена." in page
+    assert "Ответ поставлен в очередь" not in page

@@ -411,3 +411,18 @@ def test_a_retraining_encodes_only_the_new_texts_and_keeps_only_the_current_ones
         assert len(encoded) == 20 and "cannot be read" in caplog.text
         with np.load(kept) as data:
             assert len(data["keys"]) == 20
+
+
+def test_a_name_of_kind_words_alone_names_the_only_institution_that_has_it():
+    gazetteer = places.Gazetteer(
+        [
+            (1, "Филармония", ["Приозёрская краевая филармония", "Филармония"]),
+            (2, "Краеведческий музей", ["Краеведческий музей", "Музей"]),
+            (3, "Художественный музей", ["Художественный музей"]),
+        ]
+    )
+    [match] = gazetteer.find("Почему в филармонии такой холод?")
+    assert (match.target_id, match.phrase) == (1, "филармония")
+    # «Музей» is an alias of one museum, but the other one is a museum too: no guess.
+    assert gazetteer.find("В музее не работает гардероб") == []
+    assert [m.target_id for m in gazetteer.find("В художественном музее холодно")] == [3]

@@ -278,6 +278,7 @@ def signal_dismiss(request: HttpRequest, signal_id: Id, payload: SignalDismissIn
 class SignalCountsOut(Schema):
     total: int
     open: int
+    waiting: int = Field(description="no reaction yet, still within the deadline")
     overdue_now: int
     on_time: int
     late: int

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vmeste.appeals.forms import MultiplePhotoField
 from vmeste.appeals.models import Category
 from vmeste.organizations.models import District, Organization
 
@@ -41,6 +42,9 @@ class CreateAppealForm(forms.Form):
     )
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
     text = forms.CharField(label=_("Text of the appeal"), widget=forms.Textarea(attrs={"rows": 6}))
+    # A private message has no public post that keeps its photo: the operator saves the photo
+    # from the chat and attaches it here when the category asks for one.
+    photos = MultiplePhotoField(label=_("Photos (up to 5, JPEG, PNG or WebP, up to 10 MB each)"))
 
 
 class AttachForm(forms.Form):

@@ -86,6 +86,11 @@ class Gazetteer:
         # Every distinctive word must occur, so a pattern is looked at only for texts with its
         # first one: (position, pattern, distinctive words) by that word.
         self._by_word: dict[str, list[tuple[int, Pattern, tuple[str, ...]]]] = {}
+        # A name of kind words alone («Филармония») names its institution only where no other
+        # institution's name has those words: the region's one philharmonic, not one of ten
+        # museums.
+        kind_only: dict[tuple[str, ...], list[Pattern]] = {}
+        named: list[Pattern] = []
         for target_id, label, names in entries:
             seen: set[tuple[str, ...]] = set()
             for name in names:
@@ -94,12 +99,21 @@ class Gazetteer:
                     continue
                 seen.add(words)
                 pattern = Pattern(target_id, label, words)
-                distinctive = pattern.distinctive
-                if distinctive:
-                    self._by_word.setdefault(distinctive[0], []).append(
-                        (len(self.patterns), pattern, distinctive)
-                    )
-                    self.patterns.append(pattern)
+                named.append(pattern)
+                if pattern.distinctive:
+                    self._add(pattern, pattern.distinctive)
+                else:
+                    kind_only.setdefault(words, []).append(pattern)
+        for words, patterns in kind_only.items():
+            owners = {p.target_id for p in named if set(words) <= set(p.words)}
+            if len(owners) == 1:
+                self._add(patterns[0], words)
+
+    def _add(self, pattern: Pattern, distinctive: tuple[str, ...]) -> None:
+        self._by_word.setdefault(distinctive[0], []).append(
+            (len(self.patterns), pattern, distinctive)
+        )
+        self.patterns.append(pattern)
 
     def find(
         self, text: str, *, tokens: list[str] | None = None, surface: list[str] | None = None

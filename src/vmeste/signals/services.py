@@ -8,8 +8,10 @@ finds the first and creates nothing.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -171,8 +173,13 @@ def signal_create_appeal(
     institution: Organization | None = None,
     district: District | None = None,
     address: str = "",
+    photos: Sequence[UploadedFile] = (),
 ) -> Appeal:
-    """File an appeal for the signal's author (by the operator, source «social networks»)."""
+    """File an appeal for the signal's author (by the operator, source «social networks»).
+
+    A category that asks for a photo is satisfied by the post in the network when the signal
+    has a public link; a private message needs the photo in ``photos``.
+    """
     signal = _lock(signal)
     require(actor, "signal.work", signal)
     if not signal.is_open:
@@ -187,6 +194,7 @@ def signal_create_appeal(
         district=district,
         address=address or (institution.address if institution else ""),
         idempotency_key=f"signal-{signal.pk}",
+        photos=photos,
         photo_elsewhere=bool(signal.url),
         source="signal",
         contact_phone="",
@@ -398,7 +406,9 @@ def signal_overdue_step() -> bool:
 
 
 def signal_counts(since: Any = None, until: Any = None) -> dict[str, int]:
-    """Received, open, overdue now, and first reactions on time / late (for the dashboard)."""
+    """Received, open, waiting within the deadline, overdue now, and first reactions on time /
+    late (for the dashboard): ``total`` = ``on_time`` + ``late`` + ``waiting`` +
+    ``overdue_now``."""
     from django.db.models import Count, F, Q
 
     queryset = Signal.objects.all()
@@ -410,6 +420,11 @@ def signal_counts(since: Any = None, until: Any = None) -> dict[str, int]:
     return queryset.aggregate(
         total=Count("pk"),
         open=Count("pk", filter=Q(status__in=[Signal.Status.NEW, Signal.Status.TRIAGED])),
+        waiting=Count(
+            "pk",
+            filter=Q(reacted_at__isnull=True)
+            & (Q(reaction_due_at__gte=now) | Q(reaction_due_at__isnull=True)),
+        ),
         overdue_now=Count("pk", filter=Q(reacted_at__isnull=True, reaction_due_at__lt=now)),
         on_time=Count("pk", filter=Q(reacted_at__lte=F("reaction_due_at"))),
         late=Count("pk", filter=Q(reacted_at__gt=F("reaction_due_at"))),

@@ -22,7 +22,7 @@ from vmeste.core.permissions import require
 
 from . import services
 from .forms import AnswerForm, AttachForm, CreateAppealForm, DismissForm, QueueFilterForm
-from .models import Signal
+from .models import Reply, Signal
 from .selectors import signal_queue
 
 
@@ -68,16 +68,25 @@ def _initial(signal: Signal) -> dict[str, Any]:
 
 
 def _card(
-    request: HttpRequest, signal: Signal, bound: dict[str, Any] | None = None, status: int = 200
+    request: HttpRequest,
+    signal: Signal,
+    bound: dict[str, Any] | None = None,
+    status: int = 200,
+    failed: str = "",
 ) -> HttpResponse:
     """The signal with its triage; the four reaction forms while it is open (``bound`` keeps
-    what was typed into the one that failed, keyed by its prefix)."""
+    what was typed into the one that failed, keyed by its prefix).
+
+    When another operator handled the signal meanwhile (a second tab, a colleague), the
+    reaction that failed is still shown with its error and what was typed, so nothing is lost;
+    the other three are not offered any more."""
     bound = bound or {}
     context: dict[str, Any] = {
         "signal": signal,
         "replies": signal.replies.prefetch_related("attempt_log"),
         "suggestions": signal.suggestions or {},
         "reasons": signal.reasons or {},
+        "handled_form": None if signal.is_open else bound.get(failed),
     }
     if signal.is_open:
         context.update(
@@ -107,13 +116,13 @@ def _react(
 ) -> HttpResponse:
     """One reaction: the form, the service, a message and a redirect; or the card again (422)."""
     signal = _get(request, pk)
-    form = form_class(request.POST, prefix=name)
+    form = form_class(request.POST, request.FILES, prefix=name)
     if form.is_valid():
         result = run_service(form, lambda: call(signal, form.cleaned_data))
         if result is not None:
             messages.success(request, done(result))
             return redirect("signals:queue") if to_queue else redirect("signals:card", pk=signal.pk)
-    return _card(request, signal, {name: form}, status=422)
+    return _card(request, signal, {name: form}, status=422, failed=name)
 
 
 @login_required
@@ -132,6 +141,7 @@ def create_appeal(request: HttpRequest, pk: int) -> HttpResponse:
             institution=data["institution"],
             district=data["district"],
             address=data["address"],
+            photos=data["photos"],
         ),
         lambda appeal: _("Appeal № %(number)s is filed.") % {"number": appeal.number},
     )
@@ -163,7 +173,11 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         lambda signal, data: services.signal_answer(
             actor=request.user, signal=signal, text=data["text"]
         ),
-        lambda _reply: _("The answer is queued for sending."),
+        lambda reply: (
+            _("The answer is queued for sending.")
+            if reply.state == Reply.State.PENDING
+            else _("The answer is saved. %(state)s.") % {"state": reply.get_state_display()}
+        ),
     )
 
 
