@@ -67,6 +67,32 @@ def test_create_appeal_prefilled_linked_and_labelled(vk_signal, people, categori
         services.signal_dismiss(actor=people.operator, signal=vk_signal, reason="noise")
 
 
+def test_the_operator_hears_only_what_needs_them_about_an_appeal_from_a_signal(
+    vk_signal, people, categories
+):
+    """The operator filed it for somebody in the network, who hears there: no «accepted»,
+    «registered», «work started» for the operator, but a question to relay reaches them."""
+    from vmeste.notifications.models import Notification
+
+    appeal = services.signal_create_appeal(
+        actor=people.operator,
+        signal=vk_signal,
+        category=categories.building,
+        text=vk_signal.text,
+        institution=vk_signal.institution,
+    )
+    appeal = appeal_services.appeal_moderate(
+        actor=people.moderator, appeal=appeal, decision="register"
+    )
+    appeal_services.appeal_take(actor=people.executor, appeal=appeal)
+    assert not Notification.objects.filter(user=people.operator).exists()
+    appeal_services.appeal_clarification_ask(
+        actor=people.executor, appeal=appeal, question="На каком этаже протекает?"
+    )
+    [notice] = Notification.objects.filter(user=people.operator)
+    assert appeal.number in notice.title and notice.body == "На каком этаже протекает?"
+
+
 def test_only_operators_of_the_sources_organization_work_it(vk_signal, people, region):
     for name in ("alice", "executor", "moderator", "supervisor"):
         with pytest.raises(NotFound):

@@ -200,3 +200,32 @@ def test_an_answer_the_source_cannot_send_is_not_called_queued(client, people, s
     page = response.content.decode()
     assert "Ответ сохранён. Не отправлен: у источника нет токена." in page
     assert "Ответ поставлен в очередь" not in page
+
+
+def test_attach_shows_the_appeal_before_its_answer_goes_out(client, people, signals, registered):
+    from tests.appeals.conftest import answered
+    from vmeste.appeals import services as appeal_services
+    from vmeste.appeals.models import Appeal
+
+    appeal = registered()
+    appeal_services.appeal_take(actor=people.executor, appeal=appeal)
+    answered(Appeal.objects.get(pk=appeal.pk), people, text="Кровлю отремонтировали 12.05.")
+    client.force_login(people.operator)
+    question = signals[2]
+    url = f"/staff/signals/{question.pk}/attach/"
+    # An unknown number: the error at once, no preview.
+    response = client.post(url, {"attach-number": "2026-999999"})
+    assert response.status_code == 422
+    assert "Обращения с таким номером нет." in response.content.decode()
+    # A known one: what the appeal is and which answer will be posted; nothing changes yet.
+    response = client.post(url, {"attach-number": f" {appeal.number} "})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"Прикрепить к обращению № {appeal.number}?" in page
+    assert "Кровлю отремонтировали 12.05." in page
+    question.refresh_from_db()
+    assert question.is_open and question.appeal is None
+    response = client.post(url, {"attach-number": appeal.number, "attach-confirm": "True"})
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.status == Signal.Status.ATTACHED and question.appeal == appeal

@@ -103,7 +103,14 @@ def _staff(kinds: Sequence[str] | str, organization: Organization | None) -> lis
     return list(users_with_role(kinds, organization))
 
 
-def _notify_author(appeal: Appeal, kind: str, title: str, body: str = "") -> None:
+def _notify_author(
+    appeal: Appeal, kind: str, title: str, body: str = "", *, needs_action: bool = False
+) -> None:
+    """Tell the author. An appeal made from a social-network post was filed by the operator for
+    somebody in the network, who hears through the reply there: the operator is told only what
+    needs them (``needs_action``: a question to relay, the appeal returned or refused)."""
+    if appeal.source == Source.SIGNAL and not needs_action:
+        return
     notify(user=appeal.author, kind=kind, title=title, body=body, url=appeal.get_absolute_url())
 
 
@@ -414,6 +421,7 @@ def appeal_moderate(
             _("Appeal № %(number)s: %(status)s")
             % {"number": appeal.number, "status": appeal.get_status_display()},
             reason,
+            needs_action=True,
         )
     return appeal
 
@@ -453,6 +461,7 @@ def appeal_clarification_ask(*, actor: Any, appeal: Appeal, question: str) -> Ap
         "status",
         _("A question about appeal № %(number)s") % {"number": appeal.number},
         question,
+        needs_action=True,
     )
     return appeal
 

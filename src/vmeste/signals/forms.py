@@ -9,6 +9,9 @@ from vmeste.organizations.models import District, Organization
 
 from .models import DISMISS_REASONS, Kind, Signal, Source
 
+# The same words as the appeal form's and the services' (not Django's «Убедитесь, что…»).
+TOO_LONG = {"max_length": _("Write at most %(limit_value)s characters.")}
+
 
 class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
@@ -40,7 +43,9 @@ class CreateAppealForm(forms.Form):
     district = forms.ModelChoiceField(
         label=_("District"), queryset=District.objects.all(), required=False
     )
-    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    address = forms.CharField(
+        label=_("Address"), max_length=300, required=False, error_messages=TOO_LONG
+    )
     text = forms.CharField(label=_("Text of the appeal"), widget=forms.Textarea(attrs={"rows": 6}))
     # A private message has no public post that keeps its photo: the operator saves the photo
     # from the chat and attaches it here when the category asks for one.
@@ -48,12 +53,18 @@ class CreateAppealForm(forms.Form):
 
 
 class AttachForm(forms.Form):
-    number = forms.CharField(label=_("Appeal number"), max_length=20)
+    number = forms.CharField(label=_("Appeal number"), max_length=20, error_messages=TOO_LONG)
+    # Set by the preview's button: attaching may post the appeal's answer in the network at
+    # once, so the operator first sees which appeal the number is.
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class AnswerForm(forms.Form):
     text = forms.CharField(
-        label=_("Answer in the network"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+        label=_("Answer in the network"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        error_messages=TOO_LONG,
     )
 
 
@@ -63,5 +74,6 @@ class DismissForm(forms.Form):
         label=_("Comment"),
         required=False,
         max_length=2000,
+        error_messages=TOO_LONG,
         widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from vmeste.accounts.models import Role
 from vmeste.accounts.roles import organizations_where
+from vmeste.appeals.models import Answer, Appeal
 from vmeste.core import clock
 from vmeste.core.permissions import is_platform_admin
 
@@ -51,3 +53,24 @@ def signal_queue(
     if overdue:
         signals = signals.filter(reacted_at__isnull=True, reaction_due_at__lt=clock.now())
     return signals.order_by("-priority", "received_at", "pk")
+
+
+@dataclass(frozen=True)
+class AttachPreview:
+    appeal: Appeal
+    answer: Answer | None  # published: it goes to the network as soon as the signal is attached
+
+
+def appeal_preview(number: str) -> AttachPreview | None:
+    """The appeal an operator is about to attach a signal to, with its published answer;
+    ``None`` when there is none, or when its answer could not go to a network (the service
+    refuses it and says why)."""
+    appeal = (
+        Appeal.objects.select_related("category", "organization")
+        .filter(number=(number or "").strip())
+        .first()
+    )
+    if appeal is None or not appeal.is_public:
+        return None
+    answer = appeal.answers.filter(state=Answer.State.APPROVED).order_by("-published_at").first()
+    return AttachPreview(appeal, answer)

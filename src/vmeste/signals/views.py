@@ -23,7 +23,7 @@ from vmeste.core.permissions import require
 from . import services
 from .forms import AnswerForm, AttachForm, CreateAppealForm, DismissForm, QueueFilterForm
 from .models import Reply, Signal
-from .selectors import signal_queue
+from .selectors import AttachPreview, appeal_preview, signal_queue
 
 
 @login_required
@@ -73,6 +73,7 @@ def _card(
     bound: dict[str, Any] | None = None,
     status: int = 200,
     failed: str = "",
+    preview: AttachPreview | None = None,
 ) -> HttpResponse:
     """The signal with its triage; the four reaction forms while it is open (``bound`` keeps
     what was typed into the one that failed, keyed by its prefix).
@@ -87,6 +88,7 @@ def _card(
         "suggestions": signal.suggestions or {},
         "reasons": signal.reasons or {},
         "handled_form": None if signal.is_open else bound.get(failed),
+        "preview": preview,
     }
     if signal.is_open:
         context.update(
@@ -150,6 +152,18 @@ def create_appeal(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attach(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach to an appeal by its number, after a preview of that appeal (its answer, if any,
+    goes to the network at once); a number the service refuses gets its error straight away."""
+    form = AttachForm(request.POST, prefix="attach")
+    if form.is_valid() and not form.cleaned_data["confirm"]:
+        target = appeal_preview(form.cleaned_data["number"])
+        if target is not None:
+            signal = _get(request, pk)
+            if signal.is_open:
+                confirm = AttachForm(
+                    initial={"number": target.appeal.number, "confirm": True}, prefix="attach"
+                )
+                return _card(request, signal, {"attach": confirm}, preview=target)
     return _react(
         request,
         pk,
