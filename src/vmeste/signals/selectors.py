@@ -72,5 +72,9 @@ def appeal_preview(number: str) -> AttachPreview | None:
     )
     if appeal is None or not appeal.is_public:
         return None
-    answer = appeal.answers.filter(state=Answer.State.APPROVED).order_by("-published_at").first()
-    return AttachPreview(appeal, answer)
+    return AttachPreview(appeal, published_answer(appeal))
+
+
+def published_answer(appeal: Appeal) -> Answer | None:
+    """The appeal's latest published answer: what a signal attached to it gets as its reply."""
+    return appeal.answers.filter(state=Answer.State.APPROVED).order_by("-published_at").first()

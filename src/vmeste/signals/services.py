@@ -26,6 +26,7 @@ from vmeste.workdays.calendar import add_working_days
 
 from .connectors import Delivery, Item
 from .models import DISMISS_REASONS, Kind, RawEvent, Reply, Signal, Source, TrainingLabel
+from .selectors import published_answer
 
 logger = logging.getLogger(__name__)
 
@@ -246,7 +247,7 @@ def signal_attach(*, actor: Any, signal: Signal, number: str) -> Appeal:
     assert appeal is not None
     signal.appeal = appeal
     _react(signal, actor, Signal.Status.ATTACHED, "signal.attached", appeal=appeal.number)
-    published = appeal.answers.filter(state=Answer.State.APPROVED).order_by("-published_at").first()
+    published = published_answer(appeal)
     if published is not None:
         _queue_reply(signal, published.text, answer=published, actor=actor)
     return appeal
