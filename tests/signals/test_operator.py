@@ -36,6 +36,22 @@ def hook(client, url, body, **headers):
     return Signal.objects.order_by("-pk").first()
 
 
+def in_work(signal, people, categories):
+    """The signal's appeal, filed by the operator, registered and taken by the museum."""
+    appeal = services.signal_create_appeal(
+        actor=people.operator,
+        signal=signal,
+        category=categories.building,
+        text=signal.text,
+        institution=signal.institution,
+    )
+    appeal = appeal_services.appeal_moderate(
+        actor=people.moderator, appeal=appeal, decision="register"
+    )
+    appeal_services.appeal_take(actor=people.executor, appeal=appeal)
+    return appeal
+
+
 @pytest.fixture
 def vk_signal(client, vk_source, categories):
     return hook(
@@ -74,17 +90,7 @@ def test_the_operator_hears_only_what_needs_them_about_an_appeal_from_a_signal(
     «registered», «work started» for the operator, but a question to relay reaches them."""
     from vmeste.notifications.models import Notification
 
-    appeal = services.signal_create_appeal(
-        actor=people.operator,
-        signal=vk_signal,
-        category=categories.building,
-        text=vk_signal.text,
-        institution=vk_signal.institution,
-    )
-    appeal = appeal_services.appeal_moderate(
-        actor=people.moderator, appeal=appeal, decision="register"
-    )
-    appeal_services.appeal_take(actor=people.executor, appeal=appeal)
+    appeal = in_work(vk_signal, people, categories)
     assert not Notification.objects.filter(user=people.operator).exists()
     appeal_services.appeal_clarification_ask(
         actor=people.executor, appeal=appeal, question="На каком этаже протекает?"
@@ -136,17 +142,7 @@ def test_published_answer_goes_back_to_the_source_after_retries(
         tg_update("В краеведческом музее протекает крыша"),
         **{"X-Telegram-Bot-Api-Secret-Token": "tg-secret-1"},
     )
-    appeal = services.signal_create_appeal(
-        actor=people.operator,
-        signal=signal,
-        category=categories.building,
-        text=signal.text,
-        institution=signal.institution,
-    )
-    appeal = appeal_services.appeal_moderate(
-        actor=people.moderator, appeal=appeal, decision="register"
-    )
-    appeal_services.appeal_take(actor=people.executor, appeal=appeal)
+    appeal = in_work(signal, people, categories)
     with TestCase.captureOnCommitCallbacks(execute=True):
         answered(Appeal.objects.get(pk=appeal.pk), people)
     reply = Reply.objects.get(signal=signal)

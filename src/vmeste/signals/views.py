@@ -82,12 +82,19 @@ def _card(
     reaction that failed is still shown with its error and what was typed, so nothing is lost;
     the other three are not offered any more."""
     bound = bound or {}
+    handled = None if signal.is_open else bound.get(failed)
     context: dict[str, Any] = {
         "signal": signal,
         "replies": signal.replies.prefetch_related("attempt_log"),
         "suggestions": signal.suggestions or {},
         "reasons": signal.reasons or {},
-        "handled_form": None if signal.is_open else bound.get(failed),
+        "handled_form": handled,
+        # What was typed into it, to copy: its text fields (not the choices or the files).
+        "typed": [
+            (field.label, field.value())
+            for field in handled or ()
+            if isinstance(field.field, forms.CharField) and field.value()
+        ],
         "preview": preview,
     }
     if signal.is_open:
